@@ -1,0 +1,162 @@
+"""The records every source format is parsed into, and the store writes.
+
+A parser (``sync.formats.feed_v1``, ``sync.formats.ical``) turns the bytes of one source into a
+:class:`ParsedSource`. Nothing here touches the network or the database, and every instant is
+timezone-aware: parsers convert to UTC before building an :class:`Occurrence`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+#: Occurrences are expanded from this many days before ``now`` …
+WINDOW_DAYS_BEFORE = 1
+#: … to this many days after it.
+WINDOW_DAYS_AFTER = 14
+
+
+def utc_text(instant: datetime) -> str:
+    """The form instants take in the database: ``2026-12-03T09:15:00Z`` (sorts as text)."""
+    if instant.tzinfo is None:
+        raise ValueError(f"naive datetime {instant!r}: attach a time zone first")
+    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_utc_text(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def local_midnight(day: date, tz: ZoneInfo = OSLO) -> datetime:
+    """The instant a local calendar day starts (aware, in ``tz``)."""
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The span of local days whose occurrences are stored: ``first`` to ``last`` inclusive."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def around(cls, now: datetime, tz: ZoneInfo = OSLO) -> Window:
+        today = now.astimezone(tz).date()
+        return cls(
+            today - timedelta(days=WINDOW_DAYS_BEFORE), today + timedelta(days=WINDOW_DAYS_AFTER)
+        )
+
+    @property
+    def start(self) -> datetime:
+        """Start of the first day, aware (Europe/Oslo)."""
+        return local_midnight(self.first)
+
+    @property
+    def end(self) -> datetime:
+        """Start of the day after the last one, aware (Europe/Oslo)."""
+        return local_midnight(self.last + timedelta(days=1))
+
+
+@dataclass(slots=True)
+class Registration:
+    required: bool = False
+    capacity: int | None = None
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class Activity:
+    """One activity as the feed describes it (a series, or a single event).
+
+    ``title`` and ``description`` map a language code (``nb``, ``en``, …) to text.
+    """
+
+    id: str
+    site: str
+    title: dict[str, str]
+    start: datetime | date
+    end: datetime | date | None = None
+    description: dict[str, str] = field(default_factory=dict)
+    category: str = "other"
+    room: str | None = None
+    organizer: str | None = None
+    url: str | None = None
+    registration: Registration = field(default_factory=Registration)
+    status: str = "scheduled"
+    rrule: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def all_day(self) -> bool:
+        return not isinstance(self.start, datetime)
+
+
+@dataclass(slots=True)
+class Occurrence:
+    """One concrete time an activity happens, inside the stored window.
+
+    ``start``/``end`` are aware UTC datetimes. For an all-day event they are the local
+    midnights (Europe/Oslo) of its first day and of the day after its last, and ``all_day``
+    is true, so one query serves both kinds.
+    """
+
+    activity_id: str
+    site: str
+    start: datetime
+    end: datetime
+    all_day: bool = False
+    status: str = "scheduled"
+    #: Per-occurrence changes (a RECURRENCE-ID override): room, title … that differ.
+    title: dict[str, str] | None = None
+    room: str | None = None
+
+
+@dataclass(slots=True)
+class Announcement:
+    id: str
+    site: str | None
+    text: dict[str, str]
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+
+
+@dataclass(slots=True)
+class TicketKey:
+    kid: str
+    public_key: str
+    algorithm: str = "Ed25519"
+
+
+@dataclass(slots=True)
+class Skipped:
+    """A record that was left out, and why (logged, counted in the sync status)."""
+
+    record_id: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ParsedSource:
+    activities: list[Activity] = field(default_factory=list)
+    occurrences: list[Occurrence] = field(default_factory=list)
+    announcements: list[Announcement] = field(default_factory=list)
+    ticket_keys: list[TicketKey] = field(default_factory=list)
+    revoked_tickets: list[str] = field(default_factory=list)
+    sites: list[dict] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+class FeedRefused(Exception):
+    """The source as a whole is not usable: the last good snapshot stays.
+
+    ``code`` is machine-readable (``not_json``, ``unknown_version``, ``truncated``, ``empty``,
+    ``shrunk``, ``absurd_dates``, ``not_ical`` …); the message is a sentence for a person.
+    """
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
