@@ -183,20 +183,23 @@ def test_x_wr_timezone_applies_to_floating_times():
         date(2021, 9, 15),
         date(2021, 9, 17),
     )
-    # 21:00 Europe/Brussels (CEST, +02:00), not 21:00 Oslo-floating … which is the same offset,
-    # so the end tells them apart only by zone: check the instant and the activity's zone.
+    # 21:00 Europe/Brussels (CEST, +02:00).
     [occurrence] = parsed.occurrences
     assert occurrence.start == datetime(2021, 9, 16, 19, tzinfo=UTC)
     assert occurrence.end == datetime(2021, 9, 16, 20, 45, tzinfo=UTC)
 
 
-def test_x_wr_timezone_far_from_oslo():
+def test_repeats_keep_their_own_zones_wall_time_across_dst():
     parsed = parse_file(
-        "rie__issue_48_daylight_aware_repeats.ics", date(2019, 1, 1), date(2019, 12, 31)
+        "rie__issue_48_daylight_aware_repeats.ics", date(2020, 10, 12), date(2020, 11, 3)
     )
-    # Europe/Lisbon is one hour behind Oslo all year: local wall times stay Lisbon's.
-    for activity in parsed.activities:
-        assert activity.start.tzinfo == OSLO
+    # Mondays 11:30 Europe/Lisbon: 10:30 UTC in summer time, 11:30 UTC after 25 October.
+    assert utc_starts(parsed) == [
+        datetime(2020, 10, 12, 10, 30, tzinfo=UTC),
+        datetime(2020, 10, 19, 10, 30, tzinfo=UTC),
+        datetime(2020, 10, 26, 11, 30, tzinfo=UTC),
+        datetime(2020, 11, 2, 11, 30, tzinfo=UTC),
+    ]
 
 
 def test_derived_oslo_files_are_in_oslo_time():
