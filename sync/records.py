@@ -8,7 +8,7 @@ timezone-aware: parsers convert to UTC before building an :class:`Occurrence`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -23,11 +23,11 @@ def utc_text(instant: datetime) -> str:
     """The form instants take in the database: ``2026-12-03T09:15:00Z`` (sorts as text)."""
     if instant.tzinfo is None:
         raise ValueError(f"naive datetime {instant!r}: attach a time zone first")
-    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_utc_text(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def local_midnight(day: date, tz: ZoneInfo = OSLO) -> datetime:

@@ -1,0 +1,248 @@
+"""One sync of one source: fetch → parse → guard → store. And a run over many sources.
+
+Every failure is contained: a source that fails keeps its last good snapshot, records why in
+its status row, and never stops the other sources. When the day moves on while a source is
+unreachable, its stored bytes are expanded again for the new window, so the screen keeps
+showing the right day with no network at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+import requests
+import sqlite_utils
+
+from sync import store
+from sync.fetch import FetchError, FetchLimits, fetch
+from sync.formats.feed_v1 import parse_feed
+from sync.formats.ical import parse_ical
+from sync.records import FeedRefused, ParsedSource, Window
+
+log = logging.getLogger(__name__)
+
+#: A new snapshot with fewer than this share of the last good one's activities is refused.
+MIN_KEEP_RATIO = 0.5
+#: … but only once the last good one was at least this big (small calendars vary a lot).
+SHRINK_GUARD_FLOOR = 10
+
+
+@dataclass(frozen=True)
+class Source:
+    """A place schedules come from: the central feed, or a torg's own calendar."""
+
+    id: str
+    kind: str  # "feed" (JSON v1) or "ical"
+    location: str  # http(s) URL, file:// URL or local path
+    site: str | None = None  # for ical: the torg its events belong to
+    default_category: str = "other"
+
+    @property
+    def meta(self) -> store.SourceMeta:
+        return store.SourceMeta(self.id, self.kind, self.location)
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    source: str
+    outcome: str  # "updated" | "unchanged" | "failed" | "refused"
+    activities: int = 0
+    occurrences: int = 0
+    skipped: int = 0
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in ("updated", "unchanged")
+
+    def line(self) -> str:
+        """One line for a person reading the terminal or the journal."""
+        if self.outcome == "updated":
+            text = (
+                f"{self.source}: updated — {self.activities} activities, "
+                f"{self.occurrences} occurrences in the window"
+            )
+            return text + (f", {self.skipped} records skipped" if self.skipped else "")
+        if self.outcome == "unchanged":
+            return f"{self.source}: unchanged — {self.message or 'the feed has not changed'}"
+        return f"{self.source}: {self.outcome.upper()} — {self.message}"
+
+
+def parse_source(source: Source, body: bytes, *, window: Window, now: datetime) -> ParsedSource:
+    if source.kind == "feed":
+        return parse_feed(body, window=window, now=now)
+    if source.kind == "ical":
+        return parse_ical(
+            body,
+            site=source.site or "",
+            window=window,
+            default_category=source.default_category,
+            source_label=source.id,
+        )
+    raise FeedRefused("unknown_kind", f"Unknown source kind {source.kind!r}.")
+
+
+def sync_source(
+    db: sqlite_utils.Database,
+    source: Source,
+    *,
+    now: datetime,
+    limits: FetchLimits | None = None,
+    session: requests.Session | None = None,
+    accept_shrink: bool = False,
+) -> SourceResult:
+    """Bring one source's snapshot up to date. Never raises for a bad source."""
+    window = Window.around(now)
+    status = store.source_status(db, source.id) or {}
+    window_moved = status.get("window_first") != window.first.isoformat()
+    try:
+        fetched = fetch(
+            source.location,
+            kind="json" if source.kind == "feed" else "ical",
+            etag=status.get("etag"),
+            last_modified=status.get("last_modified"),
+            limits=limits or FetchLimits(),
+            session=session,
+        )
+    except FetchError as error:
+        store.record_failure(db, source.meta, now=now, code=error.code, message=error.message)
+        log.warning("%s: %s", source.id, error.message)
+        _reexpand_if_moved(db, source, window, now, window_moved, status)
+        return SourceResult(source.id, "failed", message=error.message)
+
+    if not fetched.changed:
+        result = SourceResult(source.id, "unchanged", message="not modified (HTTP 304)")
+        if window_moved:
+            result = _reexpand(db, source, window, now, reason="not modified")
+        store.record_unchanged(db, source.meta, now=now)
+        return result
+
+    body = fetched.body or b""
+    content_hash = hashlib.sha256(body).hexdigest()
+    if content_hash == status.get("content_hash") and not window_moved:
+        store.record_unchanged(db, source.meta, now=now)
+        return SourceResult(source.id, "unchanged", message="same content as last time")
+
+    try:
+        parsed = parse_source(source, body, window=window, now=now)
+        _guard_against_loss(parsed, status, accept_shrink=accept_shrink)
+    except FeedRefused as refused:
+        store.record_failure(db, source.meta, now=now, code=refused.code, message=refused.message)
+        log.warning("%s refused: %s", source.id, refused.message)
+        _reexpand_if_moved(db, source, window, now, window_moved, status)
+        return SourceResult(source.id, "refused", message=refused.message)
+
+    store.replace_snapshot(
+        db,
+        source.meta,
+        parsed,
+        now=now,
+        window=window,
+        body=body,
+        content_hash=content_hash,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+    )
+    return _result(db, source, "updated", parsed)
+
+
+def _guard_against_loss(parsed: ParsedSource, status: dict, *, accept_shrink: bool) -> None:
+    """Refuse a snapshot that would silently wipe or gut the good one we have."""
+    before = status.get("activities") or 0
+    after = len(parsed.activities)
+    if after == 0 and parsed.skipped:
+        raise FeedRefused(
+            "all_invalid",
+            f"All {len(parsed.skipped)} records in the feed are invalid "
+            f"(first: {parsed.skipped[0].record_id}: {parsed.skipped[0].reason}).",
+        )
+    if accept_shrink or before == 0:
+        return
+    if after == 0:
+        raise FeedRefused(
+            "empty",
+            f"The feed is suddenly empty (it had {before} activities). Keeping the last good "
+            "data; if the emptiness is real, run 'torg-sync once --accept-shrink'.",
+        )
+    if before >= SHRINK_GUARD_FLOOR and after < before * MIN_KEEP_RATIO:
+        raise FeedRefused(
+            "shrunk",
+            f"The feed shrank from {before} to {after} activities, under "
+            f"{MIN_KEEP_RATIO:.0%} of the last good one. Keeping the last good data; if the "
+            "change is real, run 'torg-sync once --accept-shrink'.",
+        )
+
+
+def _reexpand_if_moved(db, source, window, now, window_moved, status) -> None:
+    if window_moved and status.get("last_change"):
+        _reexpand(db, source, window, now, reason="offline")
+
+
+def _reexpand(
+    db: sqlite_utils.Database,
+    source: Source,
+    window: Window,
+    now: datetime,
+    *,
+    reason: str,
+) -> SourceResult:
+    """Expand the stored bytes again for today's window (the day moved on)."""
+    body = store.stored_body(db, source.id)
+    if body is None:
+        return SourceResult(source.id, "unchanged", message=f"{reason}; nothing stored yet")
+    try:
+        parsed = parse_source(source, body, window=window, now=now)
+    except FeedRefused as refused:  # it parsed before; a new kiosk version may disagree
+        log.error("%s: stored snapshot no longer parses: %s", source.id, refused.message)
+        return SourceResult(source.id, "failed", message=refused.message)
+    store.replace_snapshot(
+        db, source.meta, parsed, now=now, window=window, body=None, content_hash=None
+    )
+    return _result(db, source, "unchanged", parsed, message=f"{reason}; expanded for today")
+
+
+def _result(db, source: Source, outcome: str, parsed: ParsedSource, message: str = ""):
+    row = store.source_status(db, source.id) or {}
+    return SourceResult(
+        source.id,
+        outcome,
+        activities=len(parsed.activities),
+        occurrences=row.get("occurrences", len(parsed.occurrences)),
+        skipped=len(parsed.skipped),
+        message=message,
+    )
+
+
+def sync_all(
+    db: sqlite_utils.Database,
+    sources: list[Source],
+    *,
+    now: datetime,
+    limits: FetchLimits | None = None,
+    accept_shrink: bool = False,
+) -> list[SourceResult]:
+    """Sync every source in turn; one bad source never hides the good ones."""
+    results = []
+    with requests.Session() as session:
+        for source in sources:
+            try:
+                results.append(
+                    sync_source(
+                        db,
+                        source,
+                        now=now,
+                        limits=limits,
+                        session=session,
+                        accept_shrink=accept_shrink,
+                    )
+                )
+            except Exception as error:  # a bug in one parser must not stop the others
+                log.exception("%s: unexpected error", source.id)
+                store.record_failure(
+                    db, source.meta, now=now, code="internal", message=f"internal error: {error}"
+                )
+                results.append(SourceResult(source.id, "failed", message=f"internal: {error}"))
+    return results

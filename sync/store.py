@@ -1,0 +1,355 @@
+"""The local SQLite store: its shape, its migrations, and the atomic swap of a source's snapshot.
+
+One database file per kiosk, in WAL mode so the screen reads while the sync writes. Each
+source (the central feed, a library's calendar …) owns its rows; a new snapshot of a source
+replaces all of that source's rows in one transaction (``db.atomic()``), so a reader — or a
+power cut — only ever sees the old snapshot or the new one, never a mix.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from sync.records import ParsedSource, Window, utc_text
+
+#: Bump with a new entry in MIGRATIONS; never edit an old entry.
+SCHEMA_VERSION = 1
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE activities (
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        site TEXT NOT NULL,
+        title TEXT NOT NULL,            -- JSON {"nb": …, "en": …}
+        description TEXT NOT NULL,      -- JSON
+        category TEXT NOT NULL,
+        room TEXT,
+        organizer TEXT,
+        url TEXT,
+        registration_required INTEGER NOT NULL DEFAULT 0,
+        registration_capacity INTEGER,
+        registration_url TEXT,
+        status TEXT NOT NULL,
+        rrule TEXT,
+        start TEXT NOT NULL,            -- UTC instant, or a local date for all-day
+        all_day INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT,
+        PRIMARY KEY (source, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE occurrences (
+        source TEXT NOT NULL,
+        activity_id TEXT NOT NULL,
+        site TEXT NOT NULL,
+        start TEXT NOT NULL,            -- UTC instant 2026-12-03T09:15:00Z
+        "end" TEXT NOT NULL,
+        all_day INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL,
+        title TEXT,                     -- JSON, only when an override changes it
+        room TEXT,                      -- only when an override changes it
+        PRIMARY KEY (source, activity_id, start)
+    ) WITHOUT ROWID;
+    CREATE INDEX occurrences_by_site_start ON occurrences (site, start);
+    CREATE TABLE announcements (
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        site TEXT,
+        text TEXT NOT NULL,             -- JSON
+        valid_from TEXT,
+        valid_until TEXT,
+        PRIMARY KEY (source, id)
+    );
+    CREATE TABLE sites (
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        PRIMARY KEY (source, id)
+    );
+    CREATE TABLE ticket_keys (
+        source TEXT NOT NULL,
+        kid TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        algorithm TEXT NOT NULL,
+        PRIMARY KEY (source, kid)
+    );
+    CREATE TABLE revoked_tickets (
+        source TEXT NOT NULL,
+        ticket_id TEXT NOT NULL,
+        PRIMARY KEY (source, ticket_id)
+    );
+    CREATE TABLE sync_status (
+        source TEXT PRIMARY KEY,
+        kind TEXT,
+        location TEXT,
+        last_attempt TEXT,
+        last_success TEXT,              -- last time the source answered usable data (or 304)
+        last_change TEXT,               -- last time a new snapshot was stored
+        etag TEXT,
+        last_modified TEXT,
+        content_hash TEXT,
+        window_first TEXT,              -- the window the stored occurrences were expanded for
+        activities INTEGER NOT NULL DEFAULT 0,
+        occurrences INTEGER NOT NULL DEFAULT 0,
+        skipped INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        last_error_code TEXT
+    );
+    CREATE TABLE snapshots (
+        source TEXT PRIMARY KEY,
+        body BLOB NOT NULL              -- the last good bytes, re-expanded when the day moves on
+    );
+    """,
+}
+
+SNAPSHOT_TABLES = ("activities", "occurrences", "announcements", "sites", "ticket_keys")
+
+
+class StoreError(Exception):
+    """The database cannot be opened or written; the message says where and what to do."""
+
+
+def open_db(path: Path | str) -> sqlite_utils.Database:
+    """Open (creating if needed) the kiosk database in WAL mode, migrated to SCHEMA_VERSION."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=10000")
+        db = sqlite_utils.Database(conn)
+        ensure_db_shape(db)
+    except (OSError, sqlite3.Error) as error:
+        raise StoreError(
+            f"Cannot open the database {path}: {error}. Check that the data folder exists "
+            "and that the kiosk user may write to it."
+        ) from None
+    return db
+
+
+def open_readonly(path: Path | str) -> sqlite3.Connection:
+    """A read-only connection for the screen (it never writes schedule data)."""
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout=10000")
+    return conn
+
+
+def ensure_db_shape(db: sqlite_utils.Database) -> None:
+    """Apply the migrations this database has not seen yet. Idempotent."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"The database has schema version {current}, newer than this kiosk's "
+            f"{SCHEMA_VERSION}. Update the kiosk software, or move the database aside."
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with db.atomic():
+            for statement in _statements(MIGRATIONS[version]):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version={version}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    buffer = ""
+    for line in script.splitlines():
+        buffer += line.split("--", 1)[0] + "\n"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer.strip()
+            buffer = ""
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """What the sync knows about one source besides its records."""
+
+    source: str
+    kind: str
+    location: str
+
+
+def _when(value: datetime | date) -> tuple[str, int]:
+    if isinstance(value, datetime):
+        return utc_text(value), 0
+    return value.isoformat(), 1
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def replace_snapshot(
+    db: sqlite_utils.Database,
+    meta: SourceMeta,
+    parsed: ParsedSource,
+    *,
+    now: datetime,
+    window: Window,
+    body: bytes | None,
+    content_hash: str | None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> None:
+    """Swap in ``parsed`` as the source's whole snapshot, in one transaction.
+
+    ``body`` (the raw bytes) is kept so that the occurrences can be expanded again for a new
+    window when the network is gone. Pass None to keep the stored body (re-expansion).
+    """
+    source = meta.source
+    conn = db.conn
+    with db.atomic():
+        for table in SNAPSHOT_TABLES:
+            conn.execute(f"DELETE FROM {table} WHERE source = ?", (source,))
+        conn.execute("DELETE FROM revoked_tickets WHERE source = ?", (source,))
+        conn.executemany(
+            "INSERT INTO activities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                (
+                    source,
+                    a.id,
+                    a.site,
+                    _dumps(a.title),
+                    _dumps(a.description),
+                    a.category,
+                    a.room,
+                    a.organizer,
+                    a.url,
+                    int(a.registration.required),
+                    a.registration.capacity,
+                    a.registration.url,
+                    a.status,
+                    a.rrule,
+                    *_when(a.start),
+                    a.updated_at,
+                )
+                for a in parsed.activities
+            ),
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO occurrences VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                (
+                    source,
+                    o.activity_id,
+                    o.site,
+                    utc_text(o.start),
+                    utc_text(o.end),
+                    int(o.all_day),
+                    o.status,
+                    _dumps(o.title) if o.title else None,
+                    o.room,
+                )
+                for o in parsed.occurrences
+            ),
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO announcements VALUES (?,?,?,?,?,?)",
+            (
+                (
+                    source,
+                    a.id,
+                    a.site,
+                    _dumps(a.text),
+                    utc_text(a.valid_from) if a.valid_from else None,
+                    utc_text(a.valid_until) if a.valid_until else None,
+                )
+                for a in parsed.announcements
+            ),
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO sites VALUES (?,?,?)",
+            ((source, s["id"], s["name"]) for s in parsed.sites),
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO ticket_keys VALUES (?,?,?,?)",
+            ((source, k.kid, k.public_key, k.algorithm) for k in parsed.ticket_keys),
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO revoked_tickets VALUES (?,?)",
+            ((source, t) for t in parsed.revoked_tickets),
+        )
+        if body is not None:
+            conn.execute(
+                "INSERT OR REPLACE INTO snapshots (source, body) VALUES (?, ?)", (source, body)
+            )
+        counts = {
+            "window_first": window.first.isoformat(),
+            "activities": len(parsed.activities),
+            "occurrences": conn.execute(
+                "SELECT count(*) FROM occurrences WHERE source = ?", (source,)
+            ).fetchone()[0],
+            "skipped": len(parsed.skipped),
+        }
+        if body is None:
+            # Re-expansion of stored bytes: the data is no fresher than it was.
+            _upsert_status(conn, meta, **counts)
+            return
+        stamp = utc_text(now)
+        _upsert_status(
+            conn,
+            meta,
+            last_attempt=stamp,
+            last_success=stamp,
+            last_change=stamp,
+            etag=etag,
+            last_modified=last_modified,
+            content_hash=content_hash,
+            last_error=None,
+            last_error_code=None,
+            **counts,
+        )
+
+
+def record_unchanged(db: sqlite_utils.Database, meta: SourceMeta, *, now: datetime) -> None:
+    """The source answered 'not modified' (or the same bytes): only the status row moves."""
+    stamp = utc_text(now)
+    with db.atomic():
+        _upsert_status(
+            db.conn,
+            meta,
+            last_attempt=stamp,
+            last_success=stamp,
+            last_error=None,
+            last_error_code=None,
+        )
+
+
+def record_failure(
+    db: sqlite_utils.Database, meta: SourceMeta, *, now: datetime, code: str, message: str
+) -> None:
+    """The source failed: note why; the last good snapshot stays untouched."""
+    with db.atomic():
+        _upsert_status(
+            db.conn, meta, last_attempt=utc_text(now), last_error=message, last_error_code=code
+        )
+
+
+def _upsert_status(conn: sqlite3.Connection, meta: SourceMeta, **fields: object) -> None:
+    fields = {"kind": meta.kind, "location": meta.location, **fields}
+    columns = ", ".join(fields)
+    placeholders = ", ".join("?" for _ in fields)
+    updates = ", ".join(f"{name} = excluded.{name}" for name in fields)
+    conn.execute(
+        f"INSERT INTO sync_status (source, {columns}) VALUES (?, {placeholders}) "
+        f"ON CONFLICT (source) DO UPDATE SET {updates}",
+        (meta.source, *fields.values()),
+    )
+
+
+def source_status(db: sqlite_utils.Database, source: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM sync_status WHERE source = ?", [source]))
+    return rows[0] if rows else None
+
+
+def stored_body(db: sqlite_utils.Database, source: str) -> bytes | None:
+    row = db.execute("SELECT body FROM snapshots WHERE source = ?", (source,)).fetchone()
+    return row[0] if row else None
