@@ -27,6 +27,7 @@ import requests
 
 USER_AGENT = "torg-kiosk/0.1"
 CHUNK_SIZE = 64 * 1024
+MAX_REDIRECTS = 5
 
 _ACCEPTED_TYPES = {
     "json": ("application/json", "text/json", "text/plain", "application/octet-stream"),
@@ -220,25 +221,48 @@ class _Retry(Exception):
 
 
 def _attempt(location, kind, headers, etag, last_modified, limits, session, clock, ends_at):
+    url = location
+    for _ in range(MAX_REDIRECTS + 1):
+        with _send(url, headers, limits, session, clock, ends_at) as response:
+            target = response.headers.get("Location") if response.is_redirect else None
+            if target is None:
+                return _read_response(response, url, kind, etag, last_modified, limits, clock,
+                                      ends_at)  # fmt: skip
+        # Redirects are followed here, not by requests, because requests reads the whole
+        # body of each 3xx answer, outside our size cap and deadline.
+        url = urllib.parse.urljoin(url, target)
+        if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
+            break
+        if clock() >= ends_at:
+            raise _deadline_passed(location, limits)
+    raise FetchError(
+        "http_status",
+        f"The feed address {location!r} redirects too often or to a non-web address "
+        f"(last: {url!r}). Put the final address of the feed in the configuration.",
+    )
+
+
+def _send(url, headers, limits, session, clock, ends_at) -> requests.Response:
     read_timeout = max(0.001, min(limits.read_timeout, ends_at - clock()))
     connect_timeout = max(0.001, min(limits.connect_timeout, ends_at - clock()))
     try:
-        response = session.get(
-            location, headers=headers, stream=True, timeout=(connect_timeout, read_timeout)
+        return session.get(
+            url,
+            headers=headers,
+            stream=True,
+            allow_redirects=False,
+            timeout=(connect_timeout, read_timeout),
         )
     except requests.exceptions.Timeout as exc:
-        raise _Retry(_timed_out(location, limits)) from exc
+        raise _Retry(_timed_out(url, limits)) from exc
     except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-        raise _Retry(_unreachable(location, exc)) from exc
+        raise _Retry(_unreachable(url, exc)) from exc
     except requests.exceptions.RequestException as exc:
         raise FetchError(
             "connection",
-            f"The feed address {location!r} could not be used ({exc}). "
+            f"The feed address {url!r} could not be used ({exc}). "
             "Check the address in the configuration.",
         ) from exc
-    with response:
-        return _read_response(response, location, kind, etag, last_modified, limits, clock,
-                              ends_at)  # fmt: skip
 
 
 def _read_response(response, location, kind, etag, last_modified, limits, clock, ends_at):

@@ -280,3 +280,40 @@ def test_a_local_html_file_is_refused(tmp_path):
     path = tmp_path / "feed.json"
     path.write_bytes(PORTAL)
     fails("not_a_feed", str(path), kind="json")
+
+
+# --- redirects and silence ---------------------------------------------------------------
+
+
+def test_a_redirect_is_followed_to_the_feed():
+    with serve_replies(
+        Reply(302, b"moved", {"Location": "/new.json"}), Reply(200, FEED, JSON)
+    ) as srv:
+        got = fetch(srv.url + "/old.json", kind="json", limits=QUICK)
+    assert got.body == FEED
+    assert got.url == srv.url + "/new.json"
+    assert [seen.path for seen in srv.seen] == ["/old.json", "/new.json"]
+
+
+def test_endless_redirects_are_reported():
+    loop = Reply(302, b"", {"Location": "/again"})
+    with serve_replies(*[loop] * 10) as srv:
+        error = fails("http_status", srv.url + "/again", kind="json", limits=QUICK)
+    assert "redirects" in error.message
+
+
+class SilentHandler(BaseHTTPRequestHandler):
+    """Accepts the request and never answers."""
+
+    def log_message(self, format, *args):
+        pass
+
+    def do_GET(self):
+        time.sleep(2)
+
+
+def test_a_server_that_never_answers_times_out():
+    limits = FetchLimits(connect_timeout=1, read_timeout=0.3, deadline=5, retries=0)
+    with serve_handler(SilentHandler) as srv:
+        error = fails("timeout", srv.url + "/f", kind="json", limits=limits)
+    assert error.retryable
