@@ -269,7 +269,8 @@ def load_kiosk_config(path: Path | None = None) -> KioskConfig:
     site = root.string("site", pattern=SITE_ID_PATTERN)
     known = site_ids(path.parent)
     if site not in known:
-        raise root.error("site", site, "one of the torg in config/sites: " + ", ".join(known))
+        sites = display_path(_sites_dir(path.parent))
+        raise root.error("site", site, f"one of the torg in {sites}: " + ", ".join(known))
 
     data_dir = Path(os.environ.get(DATA_ENV) or root.string("data_dir"))
     feed = root.table("feed")
