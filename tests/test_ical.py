@@ -287,11 +287,11 @@ def test_bom_lf_lone_cr_and_bad_bytes_are_tolerated():
 
 def test_runaway_series_is_capped(monkeypatch):
     monkeypatch.setattr(ical, "MAX_OCCURRENCES_PER_SERIES", 20)
-    event = "UID:hvert-minutt\nSUMMARY:Løpsk\nDTSTART:20261201T100000\nRRULE:FREQ=MINUTELY\n"
+    event = "UID:hver-time\nSUMMARY:Løpsk\nDTSTART:20261201T100000\nRRULE:FREQ=HOURLY\n"
     parsed = parse_ical(calendar(event, WEEKLY_TRIM), site="tofte", window=DECEMBER)
-    runaway = [o for o in parsed.occurrences if o.activity_id == "hvert-minutt"]
+    runaway = [o for o in parsed.occurrences if o.activity_id == "hver-time"]
     assert len(runaway) == 20
-    assert [s.record_id for s in parsed.skipped] == ["hvert-minutt"]
+    assert [s.record_id for s in parsed.skipped] == ["hver-time"]
     assert "20" in parsed.skipped[0].reason
     assert len([o for o in parsed.occurrences if o.activity_id == "trim-tofte"]) == 4
 
@@ -311,3 +311,11 @@ def test_occurrences_outside_the_window_are_left_out():
     window = Window(date(2026, 12, 8), date(2026, 12, 8))
     parsed = parse_ical(calendar(WEEKLY_TRIM), site="tofte", window=window)
     assert [o.start for o in parsed.occurrences] == [utc(2026, 12, 8, 9)]
+
+
+def test_rules_finer_than_hourly_are_refused_per_series():
+    # From a start in 2010, a minutely rule would take millions of steps to reach the window.
+    event = "UID:sekund\nSUMMARY:S\nDTSTART:20100101T000000\nRRULE:FREQ=SECONDLY\n"
+    parsed = parse_ical(calendar(event, WEEKLY_TRIM), site="tofte", window=DECEMBER)
+    assert [a.id for a in parsed.activities] == ["trim-tofte"]
+    assert "every hour" in parsed.skipped[0].reason

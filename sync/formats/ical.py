@@ -25,11 +25,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import recurring_ical_events
 import x_wr_timezone
+from dateutil.rrule import rrulestr
 
 from sync.records import (
     OSLO,
@@ -85,21 +87,19 @@ def parse_ical(
     """Parse one iCalendar source for ``site``; raise :class:`FeedRefused` if it is not one."""
     label = source_label or "the iCalendar source"
     calendars = _read_calendars(data, label)
-    result = ParsedSource()
+    run = _Run(site, window, default_category, ParsedSource(), MAX_OCCURRENCES_TOTAL)
+    result = run.result
     seen_ids: set[str] = set()
-    budget = [MAX_OCCURRENCES_TOTAL]
     event_count = 0
     for calendar in calendars:
         timezones = calendar.walk("VTIMEZONE")
         for series_id, events in _group_by_series(calendar.walk("VEVENT")):
             event_count += len(events)
             if series_id in seen_ids:
-                _skip(result, series_id, "another series in this calendar has the same UID")
+                _skip(result, series_id, "another series in this calendar has the same UID.")
                 continue
             seen_ids.add(series_id)
-            _read_series(
-                result, series_id, events, timezones, site, window, default_category, budget
-            )
+            _read_series(run, series_id, events, timezones)
     if event_count == 0:
         raise FeedRefused(
             "empty",
@@ -174,7 +174,19 @@ def _series_id(event) -> str:
     return "ical-" + hashlib.sha1(uid.encode("utf-8", "replace")).hexdigest()[:16]
 
 
-def _read_series(result, series_id, events, timezones, site, window, default_category, budget):
+@dataclass(slots=True)
+class _Run:
+    """What every series of one parse shares: where it goes and how much room is left."""
+
+    site: str
+    window: Window
+    default_category: str
+    result: ParsedSource
+    occurrences_left: int
+
+
+def _read_series(run: _Run, series_id: str, events: list, timezones: list) -> None:
+    result = run.result
     good = []
     for event in events:
         problem = _problem_with(event)
@@ -192,8 +204,8 @@ def _read_series(result, series_id, events, timezones, site, window, default_cat
     if "RECURRENCE-ID" in master:
         log.info("Series %s has overrides but no main event; showing the overrides.", series_id)
     try:
-        activity = _activity(master, series_id, site, default_category)
-        occurrences = _expand(good, timezones, series_id, site, window, activity, result, budget)
+        activity = _activity(master, series_id, run.site, run.default_category)
+        occurrences = _expand(run, good, timezones, activity)
     except Exception as error:  # one series must never stop the others
         _skip(result, series_id, f"the event could not be expanded into dates ({error}).")
         return
@@ -240,14 +252,16 @@ def _problem_with(event) -> str | None:
 
 
 def _check_rrule(event, rrule) -> None:
-    from dateutil.rrule import rrulestr
-
+    """Raise if dateutil cannot read the rule (rie would fail later, for the whole query)."""
     rules = rrule if isinstance(rrule, list) else [rrule]
     start = event["DTSTART"].dt
     if not isinstance(start, datetime):
         start = datetime(start.year, start.month, start.day)
     for rule in rules:
         text = rule.to_ical().decode()
+        if re.search(r"FREQ=(SECONDLY|MINUTELY)", text, re.IGNORECASE):
+            # Expanding these from a start years ago means millions of steps before the window.
+            raise ValueError("it repeats more often than every hour, which no activity does")
         # UNTIL in UTC with a naive start trips dateutil; the check is about syntax only.
         text = re.sub(r"UNTIL=[0-9TZ]+", "UNTIL=20991231", text)
         rrulestr(text, dtstart=start.replace(tzinfo=None))
@@ -335,8 +349,9 @@ def _status(event) -> str:
     return "cancelled" if str(event.get("STATUS", "")).upper() == "CANCELLED" else "scheduled"
 
 
-def _expand(events, timezones, series_id, site, window, activity, result, budget):
+def _expand(run: _Run, events: list, timezones: list, activity: Activity) -> list[Occurrence]:
     """Occurrences of one series overlapping the window, capped against runaway rules."""
+    window = run.window
     calendar = icalendar.Calendar()
     for component in (*timezones, *events):
         calendar.add_component(component)
@@ -346,24 +361,22 @@ def _expand(events, timezones, series_id, site, window, activity, result, budget
     first = window.start.replace(tzinfo=None) - timedelta(days=1)
     stop = window.end.astimezone(UTC) + timedelta(days=1)
     occurrences: list[Occurrence] = []
-    limit = min(MAX_OCCURRENCES_PER_SERIES, budget[0])
+    limit = min(MAX_OCCURRENCES_PER_SERIES, run.occurrences_left)
     for component in query.after(first):
-        occurrence = _occurrence(component, series_id, site, activity)
+        occurrence = _occurrence(component, activity)
         if occurrence.start >= stop:
             break
         if not _overlaps(occurrence, window):
             continue
         if len(occurrences) == limit:
-            which = "this series" if limit == MAX_OCCURRENCES_PER_SERIES else "the calendar"
-            _skip(
-                result,
-                series_id,
-                f"{which} repeats more than {limit} times in the window; "
-                "only the first ones are shown.",
-            )
+            if limit == MAX_OCCURRENCES_PER_SERIES:
+                reason = f"this series repeats more than {limit} times in the window"
+            else:
+                reason = f"the calendar has more than {MAX_OCCURRENCES_TOTAL} occurrences in all"
+            _skip(run.result, activity.id, f"{reason}; the dates after that are left out.")
             break
         occurrences.append(occurrence)
-    budget[0] -= len(occurrences)
+    run.occurrences_left -= len(occurrences)
     return occurrences
 
 
@@ -374,7 +387,7 @@ def _overlaps(occurrence: Occurrence, window: Window) -> bool:
     return occurrence.end > window.start or occurrence.start >= window.start
 
 
-def _occurrence(component, series_id: str, site: str, activity: Activity) -> Occurrence:
+def _occurrence(component, activity: Activity) -> Occurrence:
     start = component["DTSTART"].dt
     end = component["DTEND"].dt if "DTEND" in component else _end_of(component)
     all_day = not isinstance(start, datetime)
@@ -383,8 +396,8 @@ def _occurrence(component, series_id: str, site: str, activity: Activity) -> Occ
     title = _text(component, "SUMMARY")
     room = _text(component, "LOCATION")
     return Occurrence(
-        activity_id=series_id,
-        site=site,
+        activity_id=activity.id,
+        site=activity.site,
         start=_to_utc(start),
         end=_to_utc(end),
         all_day=all_day,
