@@ -11,10 +11,12 @@ returns plain values (strings, ints, tuples of times) so it has no import back.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Iterable
 from datetime import time
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ _RANGE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-3]):([0-5]
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 _MISSING = object()
+_FEED_SCHEMA = Path(__file__).resolve().parents[1] / "sync" / "schema" / "feed-v1.schema.json"
 
 
 class ConfigError(Exception):
@@ -236,3 +239,10 @@ class Section:
             if later_start < earlier_end:
                 raise self.error(name, value, "ranges that do not overlap")
         return tuple(ranges)
+
+
+@cache
+def feed_categories() -> tuple[str, ...]:
+    """Activity categories, read from the feed v1 schema (the single source of truth)."""
+    schema = json.loads(_FEED_SCHEMA.read_text(encoding="utf-8"))
+    return tuple(schema["$defs"]["activity"]["properties"]["category"]["enum"])

@@ -8,11 +8,9 @@ Loading validates everything up front, so a typo stops the kiosk at start-up wit
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,6 +21,7 @@ from kiosk.config_validation import (
     DayRanges,
     Section,
     display_path,
+    feed_categories,
     read_toml,
 )
 
@@ -409,11 +408,3 @@ def _calendars_from(tables: list[Section], directory: Path) -> tuple[CalendarSou
             )
         )
     return tuple(calendars)
-
-
-@cache
-def feed_categories() -> tuple[str, ...]:
-    """Activity categories, read from the feed v1 schema (the single source of truth)."""
-    schema_path = REPO_ROOT / "sync" / "schema" / "feed-v1.schema.json"
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    return tuple(schema["$defs"]["activity"]["properties"]["category"]["enum"])
