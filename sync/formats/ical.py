@@ -131,7 +131,11 @@ def _read_calendars(data: bytes, label: str) -> list[icalendar.Calendar]:
             "Check that the calendar exports a valid .ics file.",
         ) from error
     if not calendars:
-        raise FeedRefused("not_ical", f"{label} holds no calendar. Check the calendar address.")
+        raise FeedRefused(
+            "not_ical",
+            f"{label} holds no complete calendar (END:VCALENDAR is missing, so the download "
+            "may have been cut off). The last good schedule is kept; try again later.",
+        )
     return [_standardised(calendar) for calendar in calendars]
 
 
