@@ -114,7 +114,7 @@ def sync_source(
         return SourceResult(source.id, "failed", message=error.message)
 
     if not fetched.changed:
-        result = SourceResult(source.id, "unchanged", message="not modified (HTTP 304)")
+        result = SourceResult(source.id, "unchanged", message="not modified since the last sync")
         if window_moved:
             result = _reexpand(db, source, window, now, reason="not modified")
         store.record_unchanged(db, source.meta, now=now)
