@@ -1,0 +1,110 @@
+"""Shared fixtures: a fresh SQLite store, the demo feed, a pinned clock, and small feed makers.
+
+The feed makers build schema-valid feed v1 documents by hand, so a test states exactly the
+activities it is about and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from sync.records import OSLO  # noqa: E402  (needs the repo root on sys.path first)
+from sync.store import open_db  # noqa: E402
+
+DEMO_FEED = REPO_ROOT / "assets" / "demo" / "feed.json"
+#: A Thursday morning in December: the clock every schedule test is pinned to.
+PINNED_NOW = datetime(2026, 12, 3, 10, 15, tzinfo=OSLO)
+SITES = ("tofte", "saetre", "spikkestad", "holmen", "slemmestad", "heggedal", "borgen",
+         "asker-sentrum")  # fmt: skip
+
+
+@pytest.fixture
+def fresh_db(tmp_path):
+    """An empty kiosk database (a real file, WAL mode, migrated)."""
+    db = open_db(tmp_path / "kiosk.db")
+    yield db
+    db.conn.close()
+
+
+@pytest.fixture
+def demo_feed_path() -> Path:
+    return DEMO_FEED
+
+
+@pytest.fixture
+def pinned_now() -> datetime:
+    return PINNED_NOW
+
+
+def activity(
+    id: str,
+    start: str,
+    end: str,
+    *,
+    site: str = "holmen",
+    title: str | None = None,
+    category: str = "social",
+    **extra,
+) -> dict:
+    """One schema-valid feed activity; ``extra`` adds rrule, exdates, cancelled, room …"""
+    return {
+        "id": id,
+        "site": site,
+        "title": {"nb": title or f"Aktivitet {id}", "en": f"Activity {id}"},
+        "description": {"nb": "Beskrivelse.", "en": "Description."},
+        "category": category,
+        "start": start,
+        "end": end,
+        "status": "scheduled",
+        **extra,
+    }
+
+
+def feed(activities: list[dict], *, announcements: list[dict] = (), version=1) -> dict:
+    return {
+        "version": version,
+        "generated_at": "2026-12-01T06:00:00+01:00",
+        "sites": [{"id": site, "name": site.capitalize()} for site in SITES],
+        "activities": list(activities),
+        "announcements": list(announcements),
+    }
+
+
+def feed_bytes(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+def weekly_series(count: int, *, prefix: str = "series", site: str = "holmen") -> list[dict]:
+    """``count`` weekly series on Thursdays, one per hour slot, all running in December 2026."""
+    return [
+        activity(
+            f"{prefix}-{n}",
+            f"2026-11-05T{8 + n % 12:02d}:00:00+01:00",
+            f"2026-11-05T{9 + n % 12:02d}:00:00+01:00",
+            site=site,
+            title=f"{prefix} {n}",
+            rrule="FREQ=WEEKLY;BYDAY=TH",
+        )
+        for n in range(count)
+    ]
+
+
+@pytest.fixture
+def make_feed(tmp_path):
+    """Write a feed document to a file and return its path: ``make_feed(doc, name=...)``."""
+
+    def write(document: dict, name: str = "feed.json") -> Path:
+        path = tmp_path / name
+        path.write_bytes(feed_bytes(document))
+        return path
+
+    return write
