@@ -1,0 +1,91 @@
+"""torg-sync as a person runs it: a real subprocess, real files, one clear line per problem."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.httpfixtures import Reply, serve_replies
+
+REPO = Path(__file__).resolve().parents[1]
+NOW = "2026-12-03T10:15"
+
+
+def torg_sync(*args, env=None, timeout=60):
+    return subprocess.run(
+        [sys.executable, "-m", "sync.cli", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def write_config(tmp_path, feed_url):
+    config = (REPO / "config" / "kiosk.toml").read_text()
+    config = config.replace('url = ""', f'url = "{feed_url}"', 1)
+    path = tmp_path / "kiosk.toml"
+    path.write_text(config)
+    (tmp_path / "sites").symlink_to(REPO / "config" / "sites")  # kiosk.toml looks beside itself
+    return path
+
+
+def test_once_syncs_the_demo_feed_and_today_lists_the_day(tmp_path):
+    once = torg_sync("--data", str(tmp_path), "--site", "heggedal", "once", "--now", NOW)
+    assert once.returncode == 0, once.stderr
+    assert once.stdout.startswith("demo: updated")
+    today = torg_sync("--data", str(tmp_path), "--site", "heggedal", "today", "--now", NOW)
+    assert today.returncode == 0
+    assert "Heggedal innbyggertorg" in today.stdout
+    assert "AVLYST" in today.stdout  # the demo feed cancels one occurrence on this day
+
+
+def test_status_reports_the_last_update_per_source(tmp_path):
+    torg_sync("--data", str(tmp_path), "once", "--now", NOW)
+    status = torg_sync("--data", str(tmp_path), "status", "--now", "2026-12-03T10:45")
+    assert status.returncode == 0
+    assert "Last update: 2026-12-03 10:15 (30 min ago)" in status.stdout
+    assert "demo:" in status.stdout
+
+
+def test_a_missing_site_is_one_clear_line_and_exit_2(tmp_path):
+    result = torg_sync("--data", str(tmp_path), "--site", "atlantis", "once")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "atlantis" in result.stderr and "heggedal" in result.stderr
+
+
+def test_an_unwritable_database_is_one_clear_line_and_exit_2(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    result = torg_sync("--data", str(blocker), "once")
+    assert result.returncode == 2
+    assert "Cannot open the database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_feed_fails_with_exit_1_and_names_the_problem(tmp_path):
+    config = write_config(tmp_path, "http://127.0.0.1:9/feed.json")  # port 9: nobody listens
+    result = torg_sync("--config", str(config), "--data", str(tmp_path), "once", timeout=120)
+    assert result.returncode == 1
+    assert result.stdout.startswith("central: FAILED")
+
+
+def test_status_after_a_failure_shows_the_error_and_exits_1(tmp_path):
+    with serve_replies(Reply(500, b"oops"), Reply(500, b"oops"), Reply(500, b"oops"),
+                       Reply(500, b"oops")) as server:  # fmt: skip
+        config = write_config(tmp_path, server.url + "/feed.json")
+        torg_sync("--config", str(config), "--data", str(tmp_path), "once", timeout=120)
+    status = torg_sync("--config", str(config), "--data", str(tmp_path), "status")
+    assert status.returncode == 1
+    assert "ERROR" in status.stdout
+
+
+@pytest.mark.parametrize("command", ["status", "today"])
+def test_reading_before_any_sync_says_what_to_do(tmp_path, command):
+    result = torg_sync("--data", str(tmp_path), command)
+    assert result.returncode == 2
+    assert "torg-sync once" in result.stderr
