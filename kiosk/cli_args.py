@@ -1,0 +1,91 @@
+"""Command-line arguments of ``torg-kiosk`` (no Kivy, so they are tested without a display)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from kiosk.settings import OSLO
+
+
+class ArgumentError(Exception):
+    """An argument that cannot be used; the message says what to type instead."""
+
+
+@dataclass(frozen=True)
+class KioskArgs:
+    site: str | None
+    windowed: bool
+    size: tuple[int, int] | None
+    now: datetime | None  # the pinned start of the clock, aware Europe/Oslo
+    data: Path | None
+    config: Path | None
+
+
+def parse_args(argv: list[str] | None = None) -> KioskArgs:
+    """Parse ``argv``; raises :class:`ArgumentError` for a bad ``--size`` or ``--now``."""
+    parser = argparse.ArgumentParser(
+        prog="torg-kiosk", description="The lobby screen of an innbyggertorg."
+    )
+    parser.add_argument("--site", help="which torg to show (a file name in config/sites/)")
+    parser.add_argument(
+        "--windowed", action="store_true", help="a normal window with a cursor (development)"
+    )
+    parser.add_argument("--size", help="window size WIDTHxHEIGHT, e.g. 1920x1080")
+    parser.add_argument(
+        "--now", help="start the clock at this local Oslo time, e.g. 2026-12-03T10:15"
+    )
+    parser.add_argument("--data", type=Path, help="data folder (overrides data_dir)")
+    parser.add_argument("--config", type=Path, help="path to kiosk.toml")
+    ns = parser.parse_args(argv)
+    return KioskArgs(
+        site=ns.site,
+        windowed=ns.windowed,
+        size=parse_size(ns.size) if ns.size else None,
+        now=parse_now(ns.now) if ns.now else None,
+        data=ns.data,
+        config=ns.config,
+    )
+
+
+def parse_size(value: str) -> tuple[int, int]:
+    """``"1920x1080"`` → ``(1920, 1080)``."""
+    try:
+        width, height = (int(part) for part in value.lower().split("x"))
+    except ValueError:
+        raise ArgumentError(
+            f"--size {value!r} is not a size. Write it as WIDTHxHEIGHT, e.g. --size 1920x1080."
+        ) from None
+    if not (200 <= width <= 16384 and 200 <= height <= 16384):
+        raise ArgumentError(f"--size {value!r} is out of range: use 200 to 16384 pixels a side.")
+    return width, height
+
+
+def parse_now(value: str) -> datetime:
+    """A local Oslo time (an offset, if given, is respected)."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ArgumentError(
+            f"--now {value!r} is not a time. Write it as YYYY-MM-DDTHH:MM, "
+            "e.g. --now 2026-12-03T10:15."
+        ) from None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=OSLO)
+    return moment.astimezone(OSLO)
+
+
+def make_clock(pinned: datetime | None) -> Callable[[], datetime]:
+    """The kiosk's clock: real Oslo time, or one that starts at ``pinned`` and ticks on."""
+    if pinned is None:
+        return lambda: datetime.now(OSLO)
+    started = time.monotonic()
+
+    def pinned_clock() -> datetime:
+        return pinned + timedelta(seconds=time.monotonic() - started)
+
+    return pinned_clock
