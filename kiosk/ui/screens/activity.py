@@ -1,0 +1,44 @@
+"""Activity: everything about one occurrence, and a QR code to take it along."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, StringProperty
+
+from kiosk import present
+from kiosk.ui.screens.base import KioskScreen
+
+
+class ActivityScreen(KioskScreen):
+    key = StringProperty("")
+    title = StringProperty("")
+    when = StringProperty("")
+    room = StringProperty("")
+    organizer = StringProperty("")
+    category_text = StringProperty("")
+    registration = StringProperty("")
+    description = StringProperty("")
+    link = StringProperty("")
+    cancelled = BooleanProperty(False)
+
+    def refresh(self) -> None:
+        schedule = self.app.schedule
+        occurrence = schedule.occurrence(self.key) if (schedule and self.key) else None
+        if occurrence is None:
+            self.title, self.when, self.link = "", "", ""
+            return
+        shown = present.detail(occurrence, self.app.language)
+        self.title = shown["title"]
+        self.when = f"{shown['day']}  {shown['time_text']}"
+        self.room = shown["room"]
+        self.organizer = shown["organizer"]
+        self.category_text = shown["category_text"]
+        self.registration = shown["registration"]
+        self.description = shown["description"]
+        self.cancelled = shown["cancelled"]
+        self.link = shown["link"]  # the QR redraws only when the link changes
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

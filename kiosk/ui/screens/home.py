@@ -1,0 +1,97 @@
+"""Home: the torg's name and character, the clock, now & next, the building, the big buttons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.clock import Clock
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk import present
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.widgets import LineLabel, WrapLabel
+
+#: A visitor reads a few lines at a glance; more would push the buttons off a small screen.
+MAX_NOW_ROWS = 3
+MAX_ANNOUNCEMENTS = 2
+
+
+class NowRow(ButtonBehavior, BoxLayout):
+    """One line of *now & next*; tap opens the activity."""
+
+    key = StringProperty("")
+    label = StringProperty("")
+    time_text = StringProperty("")
+    title = StringProperty("")
+    place = StringProperty("")
+
+
+class HomeScreen(KioskScreen):
+    clock_text = StringProperty("")
+    date_text = StringProperty("")
+
+    _ticker = None
+
+    def on_activate(self) -> None:
+        self._ticker = Clock.schedule_interval(lambda _dt: self.update_clock(), 1)
+
+    def on_deactivate(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
+
+    def update_clock(self) -> None:
+        now = self.app.now()
+        self.clock_text = present.clock_text(now)
+        self.date_text = present.day_text(now.date(), self.app.language)
+
+    def refresh(self) -> None:
+        app = self.app
+        now, language = app.now(), app.language
+        self.update_clock()
+        self._fill_now_and_next(now, language)
+        self._fill_services(now, language)
+        self._fill_announcements(now, language)
+
+    def _fill_now_and_next(self, now, language) -> None:
+        box = self.ids.now_box
+        box.clear_widgets()
+        schedule = self.app.schedule
+        if schedule is None:
+            box.add_widget(WrapLabel(text=present.text("loading", language)))
+            return
+        running, upcoming = schedule.now_and_next(self.app.site.id, now)
+        rows = present.now_and_next_lines(running, upcoming, language)[:MAX_NOW_ROWS]
+        for row in rows:
+            box.add_widget(NowRow(**row))
+        if not rows:
+            box.add_widget(WrapLabel(text=present.text("nothing_more_today", language)))
+
+    def _fill_services(self, now, language) -> None:
+        box = self.ids.services_box
+        box.clear_widgets()
+        for service in self.app.site.services:
+            box.add_widget(ServiceLine(text=present.service_line(service, now.date(), language)))
+
+    def _fill_announcements(self, now, language) -> None:
+        box = self.ids.notices_box
+        box.clear_widgets()
+        schedule = self.app.schedule
+        notices = schedule.announcements(self.app.site.id, now) if schedule else []
+        for notice in notices[:MAX_ANNOUNCEMENTS]:
+            box.add_widget(NoticeLabel(text=present.announcement_text(notice.text, language)))
+        self.ids.notices_card.opacity = 1 if notices else 0
+
+
+class ServiceLine(LineLabel):
+    """``Heggedal bibliotek 10–16``."""
+
+
+class NoticeLabel(WrapLabel):
+    """One announcement, wrapped."""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

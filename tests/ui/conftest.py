@@ -1,0 +1,128 @@
+"""One real kiosk app per test session, on a virtual display.
+
+Kivy can create one window per process, so the app is built once here and the tests switch
+screens and window sizes within it. Run with ``xvfb-run -a -s "-screen 0 1920x1920x24"``
+(the screen must hold the largest window, 1080×1920, or pixels outside it read back black).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+# Kivy reads these when it is first imported, which must happen after this point.
+os.environ["KIVY_NO_ARGS"] = "1"
+os.environ["KIVY_HOME"] = tempfile.mkdtemp(prefix="torg-kivy-home-")
+os.environ["KIVY_LOG_MODE"] = "PYTHON"
+os.environ["KIVY_NO_CONSOLELOG"] = "1"
+os.environ.pop("TORG_KIOSK_DATA", None)
+
+from kiosk.ui.bootstrap import configure_kivy
+
+configure_kivy(windowed=True, size=(1920, 1080))
+
+from kivy.base import EventLoop  # noqa: E402
+from kivy.core.window import Window  # noqa: E402
+from kivy.tests.common import UnitTestTouch  # noqa: E402
+from kivy.uix.widget import Widget  # noqa: E402
+
+from kiosk.cli_args import make_clock  # noqa: E402
+from kiosk.settings import OSLO, load_kiosk_config, load_site  # noqa: E402
+from kiosk.ui.app import KioskApp  # noqa: E402
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO_ROOT / "screenshots"
+PINNED_NOW = datetime(2026, 12, 3, 10, 15, tzinfo=OSLO)
+SIZES = ((1920, 1080), (1080, 1920), (1280, 800))
+
+
+class Driver:
+    """Drives the real app frame by frame: taps, waits, window sizes, screenshots."""
+
+    def __init__(self, app: KioskApp):
+        self.app = app
+
+    def frames(self, count: int = 3) -> None:
+        for _ in range(count):
+            EventLoop.idle()
+
+    def wait_until(self, condition, timeout: float = 20.0, what: str = "") -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"gave up waiting for {what or condition}")
+            EventLoop.idle()
+            time.sleep(0.01)
+
+    def tap(self, widget: Widget) -> None:
+        """A real touch at the widget's centre, in window coordinates; fires on release."""
+        x, y = widget.to_window(*widget.center)
+        touch = UnitTestTouch(x, y)
+        touch.touch_down()
+        self.frames(1)
+        touch.touch_up()
+        self.frames(2)
+
+    def resize(self, width: int, height: int) -> None:
+        Window.size = (width, height)
+        self.wait_until(lambda: tuple(Window.size) == (width, height), what="the window size")
+        self.frames(6)
+
+    def show(self, name: str) -> None:
+        self.app.go_home()
+        if name != "home":
+            self.app.go(name)
+        self.frames(6)
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        self.frames(3)
+        written = Path(Window.screenshot(name=str(SCREENSHOTS / f"{name}.png")))
+        final = SCREENSHOTS / f"{name}.png"
+        written.replace(final)
+        return final
+
+    @property
+    def screen(self):
+        return self.app.manager.current_screen
+
+
+def walk(widget: Widget):
+    """Every widget under ``widget``, itself included."""
+    yield widget
+    for child in widget.children:
+        yield from walk(child)
+
+
+@pytest.fixture(scope="session")
+def kiosk_config(tmp_path_factory):
+    data = tmp_path_factory.mktemp("kiosk-data")
+    return replace(load_kiosk_config(), site="heggedal", data_dir=data)
+
+
+@pytest.fixture(scope="session")
+def ui(kiosk_config) -> Driver:
+    """The app on the demo feed at the pinned time, after its first sync has landed."""
+    app = KioskApp(
+        kiosk=kiosk_config,
+        site=load_site("heggedal"),
+        clock=make_clock(PINNED_NOW),
+        windowed=True,
+    )
+    app._run_prepare()  # App.run() without its blocking main loop: the tests drive frames
+    driver = Driver(app)
+    driver.status_before_first_sync = app.status_text
+    driver.wait_until(
+        lambda: app.schedule is not None and app.status_text.startswith("Oppdatert"),
+        what="the first sync to land on the screen",
+    )
+    driver.frames(10)
+    yield driver
+    app.worker.stop()
+    app.stop()

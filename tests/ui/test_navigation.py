@@ -1,0 +1,109 @@
+"""A visitor's walk through the screens with real touches, on the demo feed at 2026-12-03 10:15."""
+
+from __future__ import annotations
+
+from kiosk.ui.widgets import OccurrenceRow
+
+
+def visible_rows(ui) -> dict[str, OccurrenceRow]:
+    rows = ui.app.manager.get_screen("today").ids.rows
+    return {view.title: view for view in rows.layout_manager.children}
+
+
+def test_a_fresh_data_folder_says_it_is_fetching_the_programme(ui):
+    assert ui.status_before_first_sync == "Henter program …"
+
+
+def test_home_shows_the_torg_the_time_and_what_is_on_now(ui):
+    ui.app.go_home()
+    ui.frames()
+    home = ui.screen
+    assert home.ids.site_name.text == "Heggedal innbyggertorg"
+    assert home.clock_text.startswith("10:1")
+    assert home.date_text == "torsdag 3. desember"
+    now_titles = [row.title for row in home.ids.now_box.children if hasattr(row, "title")]
+    assert "Innbyggerservice på skjerm" in now_titles
+    assert "Formiddagstreff" not in now_titles  # cancelled: not offered as "now & next"
+    services = [line.text for line in home.ids.services_box.children]
+    assert "Heggedal bibliotek 10–16" in services
+    assert ui.app.status_text.startswith("Oppdatert ")
+
+
+def test_home_today_activity_back_home_with_real_touches(ui):
+    ui.app.go_home()
+    ui.frames()
+    ui.tap(ui.screen.ids.today_button)
+    assert ui.app.manager.current == "today"
+
+    rows = visible_rows(ui)
+    assert {"Formiddagstreff", "Babysang", "Leksehjelp", "Strikkekafé"} <= set(rows)
+    assert rows["Formiddagstreff"].marker == "AVLYST"
+    assert rows["Formiddagstreff"].cancelled
+    assert rows["Innbyggerservice på skjerm"].marker == "Nå"
+
+    ui.tap(rows["Babysang"])
+    assert ui.app.manager.current == "activity"
+    activity = ui.screen
+    assert activity.title == "Babysang"
+    assert activity.when == "torsdag 3. desember  11:00–12:00"
+    assert activity.link.startswith("https://")
+
+    ui.tap(activity.ids.bar.ids.back_button)
+    assert ui.app.manager.current == "today"
+    ui.tap(ui.screen.ids.bar.ids.home_button)
+    assert ui.app.manager.current == "home"
+
+
+def test_a_cancelled_activity_says_avlyst_on_its_own_screen(ui):
+    ui.app.go_home()
+    ui.frames()
+    ui.tap(ui.screen.ids.today_button)
+    ui.tap(visible_rows(ui)["Formiddagstreff"])
+    activity = ui.screen
+    assert activity.cancelled
+    assert "AVLYST" in activity.ids.cancelled_banner.text
+    assert activity.ids.cancelled_banner.opacity == 1
+    ui.tap(activity.ids.bar.ids.home_button)
+    assert ui.app.manager.current == "home"
+
+
+def test_a_category_filter_shows_only_that_category(ui):
+    ui.app.go_home()
+    ui.frames()
+    ui.tap(ui.screen.ids.today_button)
+    buttons = {button.text: button for button in ui.screen.ids.filters.children}
+    assert list(buttons)[-1] == "Alle"
+    ui.tap(buttons["Barn"])
+    assert set(visible_rows(ui)) == {"Babysang"}
+    ui.tap(ui.screen.ids.bar.ids.home_button)
+
+
+def test_english_changes_the_words_on_the_buttons(ui):
+    ui.app.go_home()
+    ui.frames()
+    ui.tap(ui.screen.ids.language_button)
+    from kivy.core.window import Window
+
+    picker = Window.children[0]
+    ui.tap(picker.ids.en_button)
+    assert ui.screen.ids.today_button.text == "Today's activities"
+    assert ui.screen.date_text == "Thursday 3 December"
+    ui.app.choose_language("nb")
+    ui.frames()
+    assert ui.screen.ids.today_button.text == "Dagens aktiviteter"
+
+
+def test_week_and_contact_screens_open_from_home(ui):
+    ui.app.go_home()
+    ui.frames()
+    ui.tap(ui.screen.ids.week_button)
+    assert ui.app.manager.current == "week"
+    headings = [row.get("text") for row in ui.screen.ids.rows.data if "text" in row]
+    assert headings[:2] == ["torsdag 3. desember", "fredag 4. desember"]
+    ui.tap(ui.screen.ids.bar.ids.home_button)
+    ui.tap(ui.screen.ids.contact_button)
+    assert ui.app.manager.current == "contact"
+    assert ui.screen.ids.phone.text == "+47 66 90 00 00"
+    assert ui.screen.staffed == "Innbyggerservice er her nå, til 14:00."
+    ui.tap(ui.screen.ids.bar.ids.home_button)
+    assert ui.app.manager.current == "home"
