@@ -48,7 +48,7 @@ class OccurrenceView:
     @property
     def key(self) -> str:
         """Identifies this occurrence across refreshes (for the detail screen)."""
-        return f"{self.source}|{self.activity_id}|{utc_text(self.start)}"
+        return f"{self.source}|{self.activity_id}|{int(self.start.timestamp())}"
 
     @property
     def link(self) -> str | None:
@@ -143,9 +143,9 @@ class Schedule:
         )
         params: list[object] = [
             site,
-            utc_text(day_start - LONGEST_OVERNIGHT),
-            utc_text(day_end),
-            utc_text(day_start),
+            int((day_start - LONGEST_OVERNIGHT).timestamp()),
+            int(day_end.timestamp()),
+            int(day_start.timestamp()),
         ]
         if category:
             sql += "AND a.category = ? "
@@ -197,7 +197,7 @@ class Schedule:
             f"SELECT {_OCCURRENCE_COLUMNS} FROM occurrences o "
             "JOIN activities a ON a.source = o.source AND a.id = o.activity_id "
             "WHERE o.source = ? AND o.activity_id = ? AND o.start = ?",
-            (source, activity_id, start),
+            (source, activity_id, int(start)),
         ).fetchone()
         return _view(row) if row else None
 
@@ -261,8 +261,8 @@ def _view(row: sqlite3.Row) -> OccurrenceView:
         source=row["source"],
         activity_id=row["activity_id"],
         site=row["site"],
-        start=parse_utc_text(row["start"]).astimezone(OSLO),
-        end=parse_utc_text(row["end"]).astimezone(OSLO),
+        start=datetime.fromtimestamp(row["start"], OSLO),
+        end=datetime.fromtimestamp(row["end"], OSLO),
         all_day=bool(row["all_day"]),
         title=json.loads(row["title"]),
         description=json.loads(row["description"]),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,8 +19,9 @@ import sqlite_utils
 
 from sync import store
 from sync.fetch import FetchError, FetchLimits, fetch
-from sync.formats.feed_v1 import parse_feed
+from sync.formats.feed_v1 import iter_feed
 from sync.formats.ical import parse_ical
+from sync.readahead import read_ahead
 from sync.records import FeedRefused, ParsedSource, Window
 
 log = logging.getLogger(__name__)
@@ -72,15 +74,27 @@ class SourceResult:
 
 
 def parse_source(source: Source, body: bytes, *, window: Window, now: datetime) -> ParsedSource:
+    """Parse a source whole (tests, small sources); :func:`parse_chunks` streams."""
+    return ParsedSource.merge(parse_chunks(source, body, window=window, now=now))
+
+
+def parse_chunks(
+    source: Source, body: bytes, *, window: Window, now: datetime
+) -> Iterator[ParsedSource]:
+    """The source's records as chunks: a feed streams, a calendar comes as one chunk."""
     if source.kind == "feed":
-        return parse_feed(body, window=window, now=now)
+        return read_ahead(iter_feed(body, window=window, now=now))
     if source.kind == "ical":
-        return parse_ical(
-            body,
-            site=source.site or "",
-            window=window,
-            default_category=source.default_category,
-            source_label=source.id,
+        return iter(
+            [
+                parse_ical(
+                    body,
+                    site=source.site or "",
+                    window=window,
+                    default_category=source.default_category,
+                    source_label=source.id,
+                )
+            ]
         )
     raise FeedRefused("unknown_kind", f"Unknown source kind {source.kind!r}.")
 
@@ -127,37 +141,37 @@ def sync_source(
         return SourceResult(source.id, "unchanged", message="same content as last time")
 
     try:
-        parsed = parse_source(source, body, window=window, now=now)
-        _guard_against_loss(parsed, status, accept_shrink=accept_shrink)
+        # Parsing streams into the open transaction; a refusal anywhere rolls it all back.
+        counts = store.write_snapshot(
+            db,
+            source.meta,
+            parse_chunks(source, body, window=window, now=now),
+            now=now,
+            window=window,
+            body=body,
+            content_hash=content_hash,
+            etag=fetched.etag,
+            last_modified=fetched.last_modified,
+            check=lambda counts: _guard_against_loss(counts, status, accept_shrink=accept_shrink),
+        )
     except FeedRefused as refused:
         store.record_failure(db, source.meta, now=now, code=refused.code, message=refused.message)
         log.warning("%s refused: %s", source.id, refused.message)
         _reexpand_if_moved(db, source, window, now, window_moved, status)
         return SourceResult(source.id, "refused", message=refused.message)
-
-    store.replace_snapshot(
-        db,
-        source.meta,
-        parsed,
-        now=now,
-        window=window,
-        body=body,
-        content_hash=content_hash,
-        etag=fetched.etag,
-        last_modified=fetched.last_modified,
-    )
-    return _result(db, source, "updated", parsed)
+    return _result(source, "updated", counts)
 
 
-def _guard_against_loss(parsed: ParsedSource, status: dict, *, accept_shrink: bool) -> None:
+def _guard_against_loss(counts: store.SnapshotCounts, status: dict, *, accept_shrink: bool) -> None:
     """Refuse a snapshot that would silently wipe or gut the good one we have."""
     before = status.get("activities") or 0
-    after = len(parsed.activities)
-    if after == 0 and parsed.skipped:
+    after = counts.activities
+    if after == 0 and counts.first_skipped:
+        first = counts.first_skipped
         raise FeedRefused(
             "all_invalid",
-            f"All {len(parsed.skipped)} records in the feed are invalid "
-            f"(first: {parsed.skipped[0].record_id}: {parsed.skipped[0].reason}).",
+            f"All {counts.skipped} records in the feed are invalid "
+            f"(first: {first.record_id}: {first.reason}).",
         )
     if accept_shrink or before == 0:
         return
@@ -194,24 +208,25 @@ def _reexpand(
     if body is None:
         return SourceResult(source.id, "unchanged", message=f"{reason}; nothing stored yet")
     try:
-        parsed = parse_source(source, body, window=window, now=now)
+        counts = store.write_snapshot(
+            db, source.meta, parse_chunks(source, body, window=window, now=now), now=now,
+            window=window, body=None,
+        )  # fmt: skip
     except FeedRefused as refused:  # it parsed before; a new kiosk version may disagree
         log.error("%s: stored snapshot no longer parses: %s", source.id, refused.message)
         return SourceResult(source.id, "failed", message=refused.message)
-    store.replace_snapshot(
-        db, source.meta, parsed, now=now, window=window, body=None, content_hash=None
-    )
-    return _result(db, source, "unchanged", parsed, message=f"{reason}; expanded for today")
+    return _result(source, "unchanged", counts, message=f"{reason}; expanded for today")
 
 
-def _result(db, source: Source, outcome: str, parsed: ParsedSource, message: str = ""):
-    row = store.source_status(db, source.id) or {}
+def _result(
+    source: Source, outcome: str, counts: store.SnapshotCounts, message: str = ""
+) -> SourceResult:
     return SourceResult(
         source.id,
         outcome,
-        activities=len(parsed.activities),
-        occurrences=row.get("occurrences", len(parsed.occurrences)),
-        skipped=len(parsed.skipped),
+        activities=counts.activities,
+        occurrences=counts.occurrences,
+        skipped=counts.skipped,
         message=message,
     )
 

@@ -7,6 +7,7 @@ timezone-aware: parsers convert to UTC before building an :class:`Occurrence`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -23,7 +24,8 @@ def utc_text(instant: datetime) -> str:
     """The form instants take in the database: ``2026-12-03T09:15:00Z`` (sorts as text)."""
     if instant.tzinfo is None:
         raise ValueError(f"naive datetime {instant!r}: attach a time zone first")
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat is several times faster than strftime, and this runs for every occurrence.
+    return instant.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"
 
 
 def parse_utc_text(text: str) -> datetime:
@@ -147,6 +149,20 @@ class ParsedSource:
     revoked_tickets: list[str] = field(default_factory=list)
     sites: list[dict] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+
+    @classmethod
+    def merge(cls, chunks: Iterable[ParsedSource]) -> ParsedSource:
+        """One ParsedSource holding every record of ``chunks``, in order."""
+        whole = cls()
+        for chunk in chunks:
+            whole.activities += chunk.activities
+            whole.occurrences += chunk.occurrences
+            whole.announcements += chunk.announcements
+            whole.ticket_keys += chunk.ticket_keys
+            whole.revoked_tickets += chunk.revoked_tickets
+            whole.sites += chunk.sites
+            whole.skipped += chunk.skipped
+        return whole
 
 
 class FeedRefused(Exception):

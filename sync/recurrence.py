@@ -11,7 +11,7 @@ dateutil's full RFC 5545 implementation. Tests check the fast path against dateu
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from dateutil.rrule import rrulestr
@@ -120,19 +120,24 @@ def _expand_simple(
 ) -> list[datetime]:
     if weekdays is None:
         weekdays = frozenset(range(7)) if freq == "DAILY" else frozenset({local_start.weekday()})
+    first_day = max(lo.date(), local_start.date())
     first_monday = local_start.date() - timedelta(days=local_start.weekday())
     at = local_start.time()
-    day: date = max(lo.date(), local_start.date())
-    last_day = hi.date()
+    step = timedelta(days=7)
     result = []
-    while day <= last_day:
-        if day.weekday() in weekdays and (
-            interval == 1 or ((day - first_monday).days // 7) % interval == 0
-        ):
-            start = datetime.combine(day, at)
-            if start >= local_start and lo <= start < hi and (until is None or start <= until):
+    # Walk each weekday of the rule in whole weeks: a few steps per series, not one per day.
+    for weekday in weekdays:
+        day = first_day + timedelta(days=(weekday - first_day.weekday()) % 7)
+        if interval > 1:
+            behind = ((day - first_monday).days // 7) % interval
+            if behind:
+                day += step * (interval - behind)
+        start = datetime.combine(day, at)
+        while start < hi:
+            if start >= local_start and start >= lo and (until is None or start <= until):
                 result.append(start)
-        day += timedelta(days=1)
+            start += step * interval
+    result.sort()
     return result
 
 

@@ -8,16 +8,16 @@ power cut — only ever sees the old snapshot or the new one, never a mix.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import orjson
 import sqlite_utils
 
-from sync.records import ParsedSource, Window, utc_text
+from sync.records import Activity, Occurrence, ParsedSource, Skipped, Window, utc_text
 
 #: Bump with a new entry in MIGRATIONS; never edit an old entry.
 SCHEMA_VERSION = 1
@@ -48,8 +48,8 @@ MIGRATIONS: dict[int, str] = {
         source TEXT NOT NULL,
         activity_id TEXT NOT NULL,
         site TEXT NOT NULL,
-        start TEXT NOT NULL,            -- UTC instant 2026-12-03T09:15:00Z
-        "end" TEXT NOT NULL,
+        start INTEGER NOT NULL,         -- Unix time (UTC seconds): compact, fast to compare
+        "end" INTEGER NOT NULL,
         all_day INTEGER NOT NULL DEFAULT 0,
         status TEXT NOT NULL,
         title TEXT,                     -- JSON, only when an override changes it
@@ -184,129 +184,163 @@ def _when(value: datetime | date) -> tuple[str, int]:
 
 
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(value).decode()
 
 
-def replace_snapshot(
+@dataclass
+class SnapshotCounts:
+    """What a snapshot being written holds so far (for the guards, before it commits)."""
+
+    activities: int = 0
+    occurrences: int = 0
+    skipped: int = 0
+    first_skipped: Skipped | None = None
+
+
+def _activity_row(source: str, a: Activity) -> tuple:
+    return (
+        source,
+        a.id,
+        a.site,
+        _dumps(a.title),
+        _dumps(a.description),
+        a.category,
+        a.room,
+        a.organizer,
+        a.url,
+        int(a.registration.required),
+        a.registration.capacity,
+        a.registration.url,
+        a.status,
+        a.rrule,
+        *_when(a.start),
+        a.updated_at,
+    )
+
+
+def _occurrence_row(source: str, o: Occurrence) -> tuple:
+    return (
+        source,
+        o.activity_id,
+        o.site,
+        int(o.start.timestamp()),
+        int(o.end.timestamp()),
+        int(o.all_day),
+        o.status,
+        _dumps(o.title) if o.title else None,
+        o.room,
+    )
+
+
+def _insert_chunk(conn: sqlite3.Connection, source: str, chunk: ParsedSource) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO activities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [_activity_row(source, a) for a in chunk.activities],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO occurrences VALUES (?,?,?,?,?,?,?,?,?)",
+        [_occurrence_row(source, o) for o in chunk.occurrences],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO announcements VALUES (?,?,?,?,?,?)",
+        [
+            (
+                source,
+                a.id,
+                a.site,
+                _dumps(a.text),
+                utc_text(a.valid_from) if a.valid_from else None,
+                utc_text(a.valid_until) if a.valid_until else None,
+            )
+            for a in chunk.announcements
+        ],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO sites VALUES (?,?,?)",
+        [(source, s["id"], s["name"]) for s in chunk.sites],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO ticket_keys VALUES (?,?,?,?)",
+        [(source, k.kid, k.public_key, k.algorithm) for k in chunk.ticket_keys],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO revoked_tickets VALUES (?,?)",
+        [(source, t) for t in chunk.revoked_tickets],
+    )
+
+
+def write_snapshot(
     db: sqlite_utils.Database,
     meta: SourceMeta,
-    parsed: ParsedSource,
+    chunks: Iterable[ParsedSource],
     *,
     now: datetime,
     window: Window,
     body: bytes | None,
-    content_hash: str | None,
+    content_hash: str | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
-) -> None:
-    """Swap in ``parsed`` as the source's whole snapshot, in one transaction.
+    check: Callable[[SnapshotCounts], None] | None = None,
+) -> SnapshotCounts:
+    """Swap in the records of ``chunks`` as the source's whole snapshot, in one transaction.
 
-    ``body`` (the raw bytes) is kept so that the occurrences can be expanded again for a new
-    window when the network is gone. Pass None to keep the stored body (re-expansion).
+    The chunks are consumed inside the transaction, so a big feed is never held in memory
+    whole. Any exception — from the chunks' parser (a feed refused half-way) or from
+    ``check``, called with the counts just before the commit — rolls everything back: the old
+    snapshot stays as it was.
+
+    ``body`` (the raw bytes) is kept so that occurrences can be expanded again for a new window
+    when the network is gone. Pass None for such a re-expansion: the stored body stays, and the
+    status keeps its success times, validators and errors as they were.
     """
     source = meta.source
     conn = db.conn
+    counts = SnapshotCounts()
     with db.atomic():
         for table in SNAPSHOT_TABLES:
             conn.execute(f"DELETE FROM {table} WHERE source = ?", (source,))
         conn.execute("DELETE FROM revoked_tickets WHERE source = ?", (source,))
-        conn.executemany(
-            "INSERT INTO activities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                (
-                    source,
-                    a.id,
-                    a.site,
-                    _dumps(a.title),
-                    _dumps(a.description),
-                    a.category,
-                    a.room,
-                    a.organizer,
-                    a.url,
-                    int(a.registration.required),
-                    a.registration.capacity,
-                    a.registration.url,
-                    a.status,
-                    a.rrule,
-                    *_when(a.start),
-                    a.updated_at,
-                )
-                for a in parsed.activities
-            ),
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO occurrences VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                (
-                    source,
-                    o.activity_id,
-                    o.site,
-                    utc_text(o.start),
-                    utc_text(o.end),
-                    int(o.all_day),
-                    o.status,
-                    _dumps(o.title) if o.title else None,
-                    o.room,
-                )
-                for o in parsed.occurrences
-            ),
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO announcements VALUES (?,?,?,?,?,?)",
-            (
-                (
-                    source,
-                    a.id,
-                    a.site,
-                    _dumps(a.text),
-                    utc_text(a.valid_from) if a.valid_from else None,
-                    utc_text(a.valid_until) if a.valid_until else None,
-                )
-                for a in parsed.announcements
-            ),
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO sites VALUES (?,?,?)",
-            ((source, s["id"], s["name"]) for s in parsed.sites),
-        )
-        conn.executemany(
-            "INSERT OR REPLACE INTO ticket_keys VALUES (?,?,?,?)",
-            ((source, k.kid, k.public_key, k.algorithm) for k in parsed.ticket_keys),
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO revoked_tickets VALUES (?,?)",
-            ((source, t) for t in parsed.revoked_tickets),
-        )
+        for chunk in chunks:
+            _insert_chunk(conn, source, chunk)
+            counts.activities += len(chunk.activities)
+            counts.skipped += len(chunk.skipped)
+            if chunk.skipped and counts.first_skipped is None:
+                counts.first_skipped = chunk.skipped[0]
+        counts.occurrences = conn.execute(
+            "SELECT count(*) FROM occurrences WHERE source = ?", (source,)
+        ).fetchone()[0]
+        if check is not None:
+            check(counts)
+        status = {
+            "window_first": window.first.isoformat(),
+            "activities": counts.activities,
+            "occurrences": counts.occurrences,
+            "skipped": counts.skipped,
+        }
         if body is not None:
             conn.execute(
                 "INSERT OR REPLACE INTO snapshots (source, body) VALUES (?, ?)", (source, body)
             )
-        counts = {
-            "window_first": window.first.isoformat(),
-            "activities": len(parsed.activities),
-            "occurrences": conn.execute(
-                "SELECT count(*) FROM occurrences WHERE source = ?", (source,)
-            ).fetchone()[0],
-            "skipped": len(parsed.skipped),
-        }
-        if body is None:
-            # Re-expansion of stored bytes: the data is no fresher than it was.
-            _upsert_status(conn, meta, **counts)
-            return
-        stamp = utc_text(now)
-        _upsert_status(
-            conn,
-            meta,
-            last_attempt=stamp,
-            last_success=stamp,
-            last_change=stamp,
-            etag=etag,
-            last_modified=last_modified,
-            content_hash=content_hash,
-            last_error=None,
-            last_error_code=None,
-            **counts,
-        )
+            stamp = utc_text(now)
+            status |= {
+                "last_attempt": stamp,
+                "last_success": stamp,
+                "last_change": stamp,
+                "etag": etag,
+                "last_modified": last_modified,
+                "content_hash": content_hash,
+                "last_error": None,
+                "last_error_code": None,
+            }
+        _upsert_status(conn, meta, **status)
+    return counts
+
+
+def replace_snapshot(
+    db: sqlite_utils.Database, meta: SourceMeta, parsed: ParsedSource, **options
+) -> SnapshotCounts:
+    """:func:`write_snapshot` for a source parsed whole (an iCalendar file, a test)."""
+    return write_snapshot(db, meta, [parsed], **options)
 
 
 def record_unchanged(db: sqlite_utils.Database, meta: SourceMeta, *, now: datetime) -> None:

@@ -2,6 +2,7 @@
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +138,23 @@ def test_announcements_keys_and_revocations_are_read_and_bad_ones_skipped():
     assert [s.record_id for s in parsed.skipped] == ["announcement a2"]
     assert [k.kid for k in parsed.ticket_keys] == ["k1"]
     assert parsed.revoked_tickets == ["t-1"]
+
+
+def test_a_tiny_decode_window_gives_the_same_result_as_a_big_one(monkeypatch):
+    """Values cut by the window's edge (strings, numbers, multi-byte letters) are read whole."""
+    from sync.formats import feed_v1
+
+    body = (Path(__file__).parents[1] / "assets" / "demo" / "feed.json").read_bytes()
+    whole = parse_feed(body, window=WINDOW, now=NOW)
+    monkeypatch.setattr(feed_v1, "DECODE_WINDOW", 7)
+    windowed = parse_feed(body, window=WINDOW, now=NOW)
+    assert windowed == whole
+    assert len(whole.activities) > 50 and not whole.skipped
+
+
+def test_chunks_hold_at_most_chunk_size_activities():
+    from sync.formats.feed_v1 import iter_feed
+
+    body = feed(*(activity(id=f"a{n}") for n in range(25)))
+    sizes = [len(c.activities) for c in iter_feed(body, window=WINDOW, now=NOW, chunk_size=10)]
+    assert sizes == [10, 10, 5]

@@ -1,25 +1,27 @@
 """Feed v1 (JSON): bytes in, validated records and expanded occurrences out.
 
-The document is walked one top-level value at a time with :meth:`json.JSONDecoder.raw_decode`,
-and the ``activities`` array one activity at a time, so a 100,000-activity feed never exists
-as one big Python tree: memory stays flat and each activity is validated, expanded and
-dropped before the next one is read.
+The document is walked one value at a time with :meth:`json.JSONDecoder.raw_decode` over a
+window of decoded text, and the ``activities`` array one activity at a time, so a
+100,000-activity feed never exists as one big Python tree or one big string: memory stays
+flat, and the store takes the records in chunks inside one transaction.
 
 Every activity and announcement is checked against its definition in
-``sync/schema/feed-v1.schema.json`` (compiled once with fastjsonschema). A bad one is skipped
+``sync/schema/feed-v1.schema.json`` (compiled once with jsonschema-rs). A bad one is skipped
 with its id and reason; a document that fails as a whole raises :class:`FeedRefused`.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 
-import fastjsonschema
+import jsonschema_rs
 
 from sync.records import (
     OSLO,
@@ -42,8 +44,12 @@ SUPPORTED_VERSION = 1
 EARLIEST_YEAR = 2000
 LATEST_YEARS_AHEAD = 5
 
-_WS = " \t\n\r"
+_WS = re.compile(r"[ \t\n\r]*")
 _decoder = json.JSONDecoder()
+#: Bytes decoded at a time: the feed is walked through a window, never decoded whole.
+DECODE_WINDOW = 1 << 20
+#: Activities handed to the store at a time (memory stays flat however big the feed is).
+CHUNK_SIZE = 2000
 
 
 def load_schema() -> dict:
@@ -51,125 +57,153 @@ def load_schema() -> dict:
 
 
 @cache
-def _validator(definition: str) -> Callable[[object], object]:
+def _validator(definition: str) -> jsonschema_rs.Validator:
     schema = load_schema()
-    return fastjsonschema.compile({"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]})
+    return jsonschema_rs.validator_for(
+        {"$schema": schema["$schema"], "$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]}
+    )
 
 
-def _skip_ws(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in _WS:
-        pos += 1
-    return pos
+class _Cursor:
+    """Walks a JSON document in bytes, decoding a window at a time (UTF-8, BOM allowed)."""
 
+    def __init__(self, data: bytes):
+        self._data = data
+        self._next_byte = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        self._utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+        self._text = ""
+        self._pos = 0
 
-def _expect(text: str, pos: int, char: str) -> int:
-    pos = _skip_ws(text, pos)
-    if pos >= len(text):
-        raise FeedRefused(
-            "truncated", "The feed ends in the middle of the document; it was probably cut off."
-        )
-    if text[pos] != char:
-        raise FeedRefused(
-            "not_json",
-            f"The feed is not valid JSON: expected {char!r} at character {pos}, "
-            f"found {text[pos]!r}.",
-        )
-    return pos + 1
-
-
-def _decode_value(text: str, pos: int) -> tuple[object, int]:
-    pos = _skip_ws(text, pos)
-    try:
-        return _decoder.raw_decode(text, pos)
-    except json.JSONDecodeError as error:
-        if error.pos >= len(text.rstrip()) - 1 or "Unterminated" in error.msg:
+    def _more(self) -> bool:
+        """Decode the next window onto the unread text; False at the end of the data."""
+        if self._next_byte >= len(self._data):
+            return False
+        chunk = self._data[self._next_byte : self._next_byte + DECODE_WINDOW]
+        try:
+            decoded = self._utf8.decode(chunk, self._next_byte + len(chunk) >= len(self._data))
+        except UnicodeDecodeError as error:
             raise FeedRefused(
-                "truncated", "The feed ends in the middle of a value; it was probably cut off."
+                "bad_encoding",
+                f"The feed is not UTF-8 text (bad byte near position "
+                f"{self._next_byte + error.start}).",
             ) from None
-        raise FeedRefused(
-            "not_json", f"The feed is not valid JSON: {error.msg} at character {error.pos}."
-        ) from None
+        self._next_byte += len(chunk)
+        self._text = self._text[self._pos :] + decoded
+        self._pos = 0
+        return True
 
+    def peek(self) -> str | None:
+        """The next non-blank character, or None at the end of the document."""
+        while True:
+            self._pos = _WS.match(self._text, self._pos).end()
+            if self._pos < len(self._text):
+                return self._text[self._pos]
+            if not self._more():
+                return None
 
-def _iter_array(text: str, pos: int, end: list[int]) -> Iterator[object]:
-    """Yield the elements of the JSON array at ``pos``; append the position after it to ``end``."""
-    pos = _expect(text, pos, "[")
-    pos = _skip_ws(text, pos)
-    if pos < len(text) and text[pos] == "]":
-        end.append(pos + 1)
-        return
-    while True:
-        value, pos = _decode_value(text, pos)
-        yield value
-        pos = _skip_ws(text, pos)
-        if pos >= len(text):
-            raise FeedRefused("truncated", "The feed ends inside a list; it was probably cut off.")
-        if text[pos] == "]":
-            end.append(pos + 1)
+    def expect(self, char: str) -> None:
+        found = self.peek()
+        if found is None:
+            raise FeedRefused(
+                "truncated", "The feed ends in the middle of the document; it was probably cut off."
+            )
+        if found != char:
+            raise FeedRefused(
+                "not_json", f"The feed is not valid JSON: expected {char!r}, found {found!r}."
+            )
+        self._pos += 1
+
+    def value(self) -> object:
+        if self.peek() is None:
+            raise FeedRefused("truncated", "The feed ends where a value should be; it was cut off.")
+        while True:
+            try:
+                value, end = _decoder.raw_decode(self._text, self._pos)
+            except json.JSONDecodeError as error:
+                # A value cut by the window's edge: decode more and try again.
+                # (A literal like "tr|ue" or an escape like "\\u00|e5" fails a few characters
+                # before the edge.)
+                at_edge = error.pos >= len(self._text) - 16 or error.msg.startswith("Unterminated")
+                if at_edge and self._more():
+                    continue
+                if at_edge:
+                    raise FeedRefused(
+                        "truncated", "The feed ends in the middle of a value; it was cut off."
+                    ) from None
+                raise FeedRefused("not_json", f"The feed is not valid JSON: {error.msg}.") from None
+            if end >= len(self._text) and self._more():
+                continue  # a number may go on in the next window
+            self._pos = end
+            return value
+
+    def items(self) -> Iterator[object]:
+        """The elements of the array that starts here, one at a time."""
+        self.expect("[")
+        if self.peek() == "]":
+            self._pos += 1
             return
-        pos = _expect(text, pos, ",")
-
-
-def _decode_text(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise FeedRefused(
-            "bad_encoding", f"The feed is not UTF-8 text (bad byte at position {error.start})."
-        ) from None
+        while True:
+            yield self.value()
+            if self.peek() == "]":
+                self._pos += 1
+                return
+            self.expect(",")
 
 
 def parse_feed(data: bytes, *, window: Window, now: datetime) -> ParsedSource:
-    """Parse and validate a feed v1 document; expand occurrences inside ``window``.
+    """Parse and validate a whole feed v1 document into one :class:`ParsedSource`."""
+    return ParsedSource.merge(iter_feed(data, window=window, now=now))
 
-    Raises :class:`FeedRefused` when the document as a whole cannot be trusted.
+
+def iter_feed(
+    data: bytes, *, window: Window, now: datetime, chunk_size: int = CHUNK_SIZE
+) -> Iterator[ParsedSource]:
+    """Parse a feed v1 document as a stream of :class:`ParsedSource` chunks.
+
+    Each chunk holds up to ``chunk_size`` activities with their occurrences (and whatever else
+    was read meanwhile). A :class:`FeedRefused` may come after chunks were yielded (a wrong
+    version at the end, a truncated document): the consumer must treat everything it got as
+    one transaction and throw it all away then.
     """
-    text = _decode_text(data)
-    del data
-    if not text.strip():
+    cursor = _Cursor(data)
+    if cursor.peek() is None:
         raise FeedRefused("empty", "The feed is empty (no bytes).")
-    parsed = ParsedSource()
+    state = _FeedState(window=window, now=now)
     seen_keys: set[str] = set()
-    version = None
-    pos = _expect(text, 0, "{")
-    pos = _skip_ws(text, pos)
-    if pos < len(text) and text[pos] == "}":
-        pos += 1
+    cursor.expect("{")
+    if cursor.peek() == "}":
+        cursor.expect("}")
     else:
         while True:
-            key, pos = _decode_value(text, pos)
+            key = cursor.value()
             if not isinstance(key, str):
                 raise FeedRefused("not_json", "The feed is not valid JSON: a key is not a string.")
-            pos = _expect(text, pos, ":")
+            cursor.expect(":")
             seen_keys.add(key)
             if key == "activities":
                 # The version may come after the activities; it is checked when it comes.
-                pos = _read_activities(text, pos, parsed, window, now)
+                for item in cursor.items():
+                    state.add_activity(item)
+                    if len(state.chunk.activities) >= chunk_size:
+                        yield state.take_chunk()
+                state.finish_activities()
             else:
-                value, pos = _decode_value(text, pos)
+                value = cursor.value()
                 if key == "version":
-                    version = value
-                    _check_version(version)
+                    _check_version(value)
                 else:
-                    _read_small_part(key, value, parsed, now)
-            pos = _skip_ws(text, pos)
-            if pos >= len(text):
-                raise FeedRefused(
-                    "truncated", "The feed ends before the document closes; it was cut off."
-                )
-            if text[pos] == "}":
-                pos += 1
+                    _read_small_part(key, value, state.chunk, now)
+            if cursor.peek() == "}":
+                cursor.expect("}")
                 break
-            pos = _expect(text, pos, ",")
-    if _skip_ws(text, pos) != len(text):
+            cursor.expect(",")
+    if cursor.peek() is not None:
         raise FeedRefused("not_json", "The feed has extra data after the end of the document.")
     if "version" not in seen_keys:
         raise FeedRefused("unknown_version", "The feed has no 'version'; expected version 1.")
     if "activities" not in seen_keys:
         raise FeedRefused("not_a_feed", "The feed has no 'activities' list.")
-    return parsed
+    yield state.take_chunk()
 
 
 def _check_version(version: object) -> None:
@@ -189,26 +223,26 @@ def _read_small_part(key: str, value: object, parsed: ParsedSource, now: datetim
         for item in value:
             record_id = _record_id(item)
             try:
-                validate(item)
+                _check(validate, item)
                 parsed.announcements.append(_announcement(item))
-            except (fastjsonschema.JsonSchemaValueException, ValueError) as error:
-                _skip(parsed, f"announcement {record_id}", _reason(error))
+            except ValueError as error:
+                _skip(parsed, f"announcement {record_id}", str(error))
     elif key == "sites":
         validate = _validator("site")
         for item in value if isinstance(value, list) else []:
             try:
-                validate(item)
+                _check(validate, item)
                 parsed.sites.append({"id": item["id"], "name": item["name"]})
-            except fastjsonschema.JsonSchemaValueException as error:
-                _skip(parsed, f"site {_record_id(item)}", _reason(error))
+            except ValueError as error:
+                _skip(parsed, f"site {_record_id(item)}", str(error))
     elif key == "ticket_keys":
         validate = _validator("ticket_key")
         for item in value if isinstance(value, list) else []:
             try:
-                validate(item)
+                _check(validate, item)
                 parsed.ticket_keys.append(TicketKey(item["kid"], item["public_key"]))
-            except fastjsonschema.JsonSchemaValueException as error:
-                _skip(parsed, f"ticket key {_record_id(item, 'kid')}", _reason(error))
+            except ValueError as error:
+                _skip(parsed, f"ticket key {_record_id(item, 'kid')}", str(error))
     elif key == "revoked_tickets":
         for item in value if isinstance(value, list) else []:
             if isinstance(item, str) and item:
@@ -220,53 +254,65 @@ def _read_small_part(key: str, value: object, parsed: ParsedSource, now: datetim
     # Unknown top-level keys are ignored: a newer central side may add fields.
 
 
-def _read_activities(
-    text: str, pos: int, parsed: ParsedSource, window: Window, now: datetime
-) -> int:
-    validate = _validator("activity")
-    ids: set[str] = set()
-    earliest = datetime(EARLIEST_YEAR, 1, 1, tzinfo=OSLO)
-    latest = now + timedelta(days=366 * LATEST_YEARS_AHEAD)
-    absurd = 0
-    count = 0
-    end: list[int] = []
-    for item in _iter_array(text, pos, end):
-        count += 1
+class _FeedState:
+    """What the walk over the activities has seen so far, and the chunk being filled."""
+
+    def __init__(self, *, window: Window, now: datetime):
+        self.window = window
+        self.validate = _validator("activity")
+        self.ids: set[str] = set()
+        self.earliest = datetime(EARLIEST_YEAR, 1, 1, tzinfo=OSLO)
+        self.latest = now + timedelta(days=366 * LATEST_YEARS_AHEAD)
+        self.absurd = 0
+        self.count = 0
+        self.chunk = ParsedSource()
+
+    def take_chunk(self) -> ParsedSource:
+        chunk, self.chunk = self.chunk, ParsedSource()
+        return chunk
+
+    def add_activity(self, item: object) -> None:
+        self.count += 1
         record_id = _record_id(item)
         try:
-            validate(item)
-            if record_id in ids:
+            _check(self.validate, item)
+            if record_id in self.ids:
                 raise ValueError("the id appears twice in the feed; the first one is kept")
             activity = _activity(item)
-            if not earliest <= activity.start <= latest:
-                absurd += 1
+            if not self.earliest <= activity.start <= self.latest:
+                self.absurd += 1
                 raise ValueError(f"start {item['start']} is outside {EARLIEST_YEAR}…+5 years")
-            occurrences = _occurrences(activity, item, window)
-        except (fastjsonschema.JsonSchemaValueException, ValueError, RecurrenceError) as error:
-            _skip(parsed, f"activity {record_id}", _reason(error))
-            continue
-        ids.add(record_id)
-        parsed.activities.append(activity)
-        parsed.occurrences.extend(occurrences)
-    if count and absurd > count // 2:
-        raise FeedRefused(
-            "absurd_dates",
-            f"{absurd} of {count} activities have dates before {EARLIEST_YEAR} or more than "
-            f"{LATEST_YEARS_AHEAD} years ahead; the feed looks broken and was not used.",
-        )
-    return end[0]
+            occurrences = _occurrences(activity, item, self.window)
+        except (ValueError, RecurrenceError) as error:
+            _skip(self.chunk, f"activity {record_id}", str(error))
+            return
+        self.ids.add(record_id)
+        self.chunk.activities.append(activity)
+        self.chunk.occurrences.extend(occurrences)
+
+    def finish_activities(self) -> None:
+        if self.count and self.absurd > self.count // 2:
+            raise FeedRefused(
+                "absurd_dates",
+                f"{self.absurd} of {self.count} activities have dates before {EARLIEST_YEAR} or "
+                f"more than {LATEST_YEARS_AHEAD} years ahead; the feed looks broken and was "
+                "not used.",
+            )
+
+
+def _check(validator: jsonschema_rs.Validator, item: object) -> None:
+    """Raise ValueError with the first schema violation as a readable reason."""
+    if validator.is_valid(item):
+        return
+    error = next(iter(validator.iter_errors(item)))
+    where = "/".join(str(part) for part in error.instance_path) or "the record"
+    raise ValueError(f"{where}: {error.message}")
 
 
 def _record_id(item: object, key: str = "id") -> str:
     if isinstance(item, dict) and isinstance(item.get(key), str):
         return item[key][:128]
     return "(no id)"
-
-
-def _reason(error: Exception) -> str:
-    if isinstance(error, fastjsonschema.JsonSchemaValueException):
-        return f"{error.message} (rule: {error.rule})"
-    return str(error)
 
 
 def _skip(parsed: ParsedSource, record_id: str, reason: str) -> None:
