@@ -11,6 +11,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 
 from sync.records import OSLO, local_midnight, parse_utc_text, utc_text
@@ -30,8 +31,8 @@ class OccurrenceView:
     start: datetime  # aware, Europe/Oslo
     end: datetime  # aware, Europe/Oslo
     all_day: bool
-    title: dict[str, str]
-    description: dict[str, str]
+    title_json: str  # decoded on first use: a day's list shows titles, rarely descriptions
+    description_json: str
     category: str
     room: str | None
     organizer: str | None
@@ -40,6 +41,14 @@ class OccurrenceView:
     registration_capacity: int | None
     registration_url: str | None
     status: str
+
+    @cached_property
+    def title(self) -> dict[str, str]:
+        return json.loads(self.title_json)
+
+    @cached_property
+    def description(self) -> dict[str, str]:
+        return json.loads(self.description_json)
 
     @property
     def cancelled(self) -> bool:
@@ -264,8 +273,8 @@ def _view(row: sqlite3.Row) -> OccurrenceView:
         start=datetime.fromtimestamp(row["start"], OSLO),
         end=datetime.fromtimestamp(row["end"], OSLO),
         all_day=bool(row["all_day"]),
-        title=json.loads(row["title"]),
-        description=json.loads(row["description"]),
+        title_json=row["title"],
+        description_json=row["description"],
         category=row["category"],
         room=row["room"],
         organizer=row["organizer"],
@@ -278,13 +287,18 @@ def _view(row: sqlite3.Row) -> OccurrenceView:
 
 
 def _without_duplicates(views: list[OccurrenceView]) -> list[OccurrenceView]:
-    """The same activity from two sources at the same time is shown once (first source wins)."""
-    seen: set[tuple[str, datetime]] = set()
+    """The same activity from two sources at the same time is shown once (first source wins).
+
+    Within one source nothing is merged: two groups may well meet at the same time under the
+    same name in different rooms.
+    """
+    if len({view.source for view in views}) < 2:
+        return views
+    first_source: dict[tuple[str, datetime], str] = {}
     result = []
     for view in views:
         marker = (view.title.get("nb", "").casefold(), view.start)
-        if marker in seen:
+        if first_source.setdefault(marker, view.source) != view.source:
             continue
-        seen.add(marker)
         result.append(view)
     return result

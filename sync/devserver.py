@@ -29,6 +29,7 @@ import re
 import sqlite3
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -86,8 +87,45 @@ class _Server(ThreadingHTTPServer):
         self.calendars_dir = Path(calendars_dir) if calendars_dir else None
         self.db_path = Path(db_path)
         self.now = now
+        self._files: dict[Path, _CachedFile] = {}
+        self._files_lock = threading.Lock()
         with _Connection(self.db_path) as db:
             db.execute(_SCHEMA)
+
+    def cached_file(self, path: Path) -> _CachedFile:
+        """The file's bytes and ETag, read again only when its size or mtime changed.
+
+        Like a real central server serving a prepared feed, a 304 costs a stat, not a read and
+        a hash of the whole file.
+        """
+        stat = path.stat()
+        with self._files_lock:
+            cached = self._files.get(path)
+            if cached is None or cached.stamp != (stat.st_mtime_ns, stat.st_size):
+                content = path.read_bytes()
+                cached = _CachedFile(
+                    stamp=(stat.st_mtime_ns, stat.st_size),
+                    modified=stat.st_mtime,
+                    content=content,
+                    etag='"' + hashlib.sha256(content).hexdigest() + '"',
+                )
+                self._files[path] = cached
+            return cached
+
+
+@dataclass
+class _CachedFile:
+    stamp: tuple[int, int]
+    modified: float
+    content: bytes
+    etag: str
+    gzipped: bytes | None = None
+
+    def compressed(self) -> bytes:
+        if self.gzipped is None:
+            # mtime=0 keeps the compressed bytes stable for the same content.
+            self.gzipped = gzip.compress(self.content, compresslevel=6, mtime=0)
+        return self.gzipped
 
 
 def serve(
@@ -136,15 +174,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_file(self, path: Path, content_type: str) -> None:
         try:
-            content = path.read_bytes()
-            modified = path.stat().st_mtime
+            cached = self.server.cached_file(path)
         except OSError:
             self._send_json(404, {"error": f"{path.name} is not on this server."})
             return
-        etag = '"' + hashlib.sha256(content).hexdigest() + '"'
+        etag = cached.etag
+        content = cached.content
         headers = {
             "ETag": etag,
-            "Last-Modified": email.utils.formatdate(modified, usegmt=True),
+            "Last-Modified": email.utils.formatdate(cached.modified, usegmt=True),
             "Cache-Control": "no-cache",
             "Vary": "Accept-Encoding",
         }
@@ -153,8 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         headers["Content-Type"] = content_type
         if _accepts_gzip(self.headers.get("Accept-Encoding")):
-            # mtime=0 keeps the compressed bytes stable for the same content.
-            content = gzip.compress(content, mtime=0)
+            content = cached.compressed()
             headers["Content-Encoding"] = "gzip"
         self._send(200, content, headers)
 

@@ -325,7 +325,8 @@ def test_a_cancelled_occurrence_is_stored_as_cancelled(fresh_db):
     assert result.outcome == "updated"
 
     rows = fresh_db.execute(
-        "SELECT activity_id, start, status FROM occurrences ORDER BY start"
+        "SELECT activity_id, strftime('%Y-%m-%dT%H:%M:%SZ', start, 'unixepoch'), status "
+        "FROM occurrences ORDER BY start"
     ).fetchall()
     assert rows == [
         ("choir", "2026-12-03T17:00:00Z", "scheduled"),
@@ -345,5 +346,10 @@ def test_exdates_are_removed(fresh_db):
     )
     result, _ = sync_with_replies(fresh_db, Reply(200, feed_bytes(feed([series])), JSON))
     assert result.outcome == "updated"
-    starts = [row[0] for row in fresh_db.execute("SELECT start FROM occurrences ORDER BY start")]
+    starts = [
+        row[0]
+        for row in fresh_db.execute(
+            "SELECT strftime('%Y-%m-%dT%H:%M:%SZ', start, 'unixepoch') FROM occurrences ORDER BY 1"
+        )
+    ]
     assert starts == ["2026-12-03T16:00:00Z", "2026-12-17T16:00:00Z"]
