@@ -199,6 +199,19 @@ def service_line(service: Service, day: date, language: str = "nb") -> str:
     return f"{service.name.get(language)} {hours_text(service.opening_hours, day, language)}"
 
 
+def service_name(service: Service, site_name: str, language: str = "nb") -> str:
+    """The service's name without the torg's place name the header already shows.
+
+    ``Heggedal bibliotek`` at Heggedal innbyggertorg → ``Bibliotek``.
+    """
+    name = service.name.get(language)
+    place = site_name.split()[0] if site_name else ""
+    if place and name.casefold().startswith(place.casefold() + " "):
+        rest = name[len(place) + 1 :]
+        return rest[:1].upper() + rest[1:]
+    return name
+
+
 def category_text(category: str, language: str = "nb") -> str:
     names = CATEGORIES[_lang(language)]
     return names.get(category, names["other"])

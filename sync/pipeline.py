@@ -19,10 +19,11 @@ import sqlite_utils
 
 from sync import store
 from sync.fetch import FetchError, FetchLimits, fetch
-from sync.formats.feed_v1 import iter_feed
+from sync.formats.feed_v1 import iter_feed, occurrences_of
 from sync.formats.ical import parse_ical
 from sync.readahead import read_ahead
 from sync.records import FeedRefused, ParsedSource, Window
+from sync.recurrence import RecurrenceError
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ def sync_source(
             parse_chunks(source, body, window=window, now=now),
             now=now,
             window=window,
-            body=body,
+            keep_body=body if source.kind == "ical" else None,
             content_hash=content_hash,
             etag=fetched.etag,
             last_modified=fetched.last_modified,
@@ -203,19 +204,26 @@ def _reexpand(
     *,
     reason: str,
 ) -> SourceResult:
-    """Expand the stored bytes again for today's window (the day moved on)."""
-    body = store.stored_body(db, source.id)
-    if body is None:
-        return SourceResult(source.id, "unchanged", message=f"{reason}; nothing stored yet")
+    """Expand the stored snapshot again for today's window (the day moved on)."""
     try:
-        counts = store.write_snapshot(
-            db, source.meta, parse_chunks(source, body, window=window, now=now), now=now,
-            window=window, body=None,
-        )  # fmt: skip
-    except FeedRefused as refused:  # it parsed before; a new kiosk version may disagree
-        log.error("%s: stored snapshot no longer parses: %s", source.id, refused.message)
-        return SourceResult(source.id, "failed", message=refused.message)
-    return _result(source, "unchanged", counts, message=f"{reason}; expanded for today")
+        if source.kind == "feed":
+            occurrences = (
+                occurrence
+                for activity in store.stored_recurrences(db, source.id)
+                for occurrence in occurrences_of(activity, window)
+            )
+        else:
+            body = store.stored_body(db, source.id)
+            if body is None:
+                return SourceResult(source.id, "unchanged", message=f"{reason}; nothing stored")
+            occurrences = iter(parse_source(source, body, window=window, now=now).occurrences)
+        count = store.replace_occurrences(db, source.meta, occurrences, window=window)
+    except (FeedRefused, RecurrenceError) as refused:  # a newer kiosk may disagree with old data
+        log.error("%s: the stored snapshot cannot be expanded: %s", source.id, refused)
+        return SourceResult(source.id, "failed", message=str(refused))
+    return SourceResult(
+        source.id, "unchanged", occurrences=count, message=f"{reason}; expanded for today"
+    )
 
 
 def _result(

@@ -90,6 +90,9 @@ class Activity:
     status: str = "scheduled"
     rrule: str | None = None
     updated_at: str | None = None
+    #: Starts (aware) of occurrences that do not happen / are cancelled but still shown.
+    exdates: tuple[datetime, ...] = ()
+    cancelled: tuple[datetime, ...] = ()
 
     @property
     def all_day(self) -> bool:

@@ -17,7 +17,15 @@ from pathlib import Path
 import orjson
 import sqlite_utils
 
-from sync.records import Activity, Occurrence, ParsedSource, Skipped, Window, utc_text
+from sync.records import (
+    Activity,
+    Occurrence,
+    ParsedSource,
+    Skipped,
+    Window,
+    parse_utc_text,
+    utc_text,
+)
 
 #: Bump with a new entry in MIGRATIONS; never edit an old entry.
 SCHEMA_VERSION = 1
@@ -42,6 +50,8 @@ MIGRATIONS: dict[int, str] = {
         start TEXT NOT NULL,            -- UTC instant, or a local date for all-day
         all_day INTEGER NOT NULL DEFAULT 0,
         updated_at TEXT,
+        "end" TEXT,                     -- like start
+        exceptions TEXT,                -- JSON {"exdates": […], "cancelled": […]} or NULL
         PRIMARY KEY (source, id)
     ) WITHOUT ROWID;
     CREATE TABLE occurrences (
@@ -103,8 +113,8 @@ MIGRATIONS: dict[int, str] = {
     );
     CREATE TABLE snapshots (
         source TEXT PRIMARY KEY,
-        body BLOB NOT NULL              -- the last good bytes, re-expanded when the day moves on
-    );
+        body BLOB NOT NULL              -- an iCalendar source's last good bytes, expanded again
+    );                                  -- when the day moves on (a feed's rows are enough)
     """,
 }
 
@@ -215,6 +225,19 @@ def _activity_row(source: str, a: Activity) -> tuple:
         a.rrule,
         *_when(a.start),
         a.updated_at,
+        _when(a.end)[0] if a.end is not None else None,
+        _exceptions(a),
+    )
+
+
+def _exceptions(a: Activity) -> str | None:
+    if not (a.exdates or a.cancelled):
+        return None
+    return _dumps(
+        {
+            "exdates": [utc_text(instant) for instant in a.exdates],
+            "cancelled": [utc_text(instant) for instant in a.cancelled],
+        }
     )
 
 
@@ -234,7 +257,7 @@ def _occurrence_row(source: str, o: Occurrence) -> tuple:
 
 def _insert_chunk(conn: sqlite3.Connection, source: str, chunk: ParsedSource) -> None:
     conn.executemany(
-        "INSERT OR REPLACE INTO activities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT OR REPLACE INTO activities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         [_activity_row(source, a) for a in chunk.activities],
     )
     conn.executemany(
@@ -276,7 +299,7 @@ def write_snapshot(
     *,
     now: datetime,
     window: Window,
-    body: bytes | None,
+    keep_body: bytes | None = None,
     content_hash: str | None = None,
     etag: str | None = None,
     last_modified: str | None = None,
@@ -289,9 +312,8 @@ def write_snapshot(
     ``check``, called with the counts just before the commit — rolls everything back: the old
     snapshot stays as it was.
 
-    ``body`` (the raw bytes) is kept so that occurrences can be expanded again for a new window
-    when the network is gone. Pass None for such a re-expansion: the stored body stays, and the
-    status keeps its success times, validators and errors as they were.
+    ``keep_body`` (an iCalendar source's bytes) is stored so its occurrences can be expanded
+    again for a new window when the network is gone; a feed's stored rows are enough for that.
     """
     source = meta.source
     conn = db.conn
@@ -311,27 +333,24 @@ def write_snapshot(
         ).fetchone()[0]
         if check is not None:
             check(counts)
+        conn.execute("DELETE FROM snapshots WHERE source = ?", (source,))
+        if keep_body is not None:
+            conn.execute("INSERT INTO snapshots (source, body) VALUES (?, ?)", (source, keep_body))
+        stamp = utc_text(now)
         status = {
             "window_first": window.first.isoformat(),
             "activities": counts.activities,
             "occurrences": counts.occurrences,
             "skipped": counts.skipped,
+            "last_attempt": stamp,
+            "last_success": stamp,
+            "last_change": stamp,
+            "etag": etag,
+            "last_modified": last_modified,
+            "content_hash": content_hash,
+            "last_error": None,
+            "last_error_code": None,
         }
-        if body is not None:
-            conn.execute(
-                "INSERT OR REPLACE INTO snapshots (source, body) VALUES (?, ?)", (source, body)
-            )
-            stamp = utc_text(now)
-            status |= {
-                "last_attempt": stamp,
-                "last_success": stamp,
-                "last_change": stamp,
-                "etag": etag,
-                "last_modified": last_modified,
-                "content_hash": content_hash,
-                "last_error": None,
-                "last_error_code": None,
-            }
         _upsert_status(conn, meta, **status)
     return counts
 
@@ -341,6 +360,58 @@ def replace_snapshot(
 ) -> SnapshotCounts:
     """:func:`write_snapshot` for a source parsed whole (an iCalendar file, a test)."""
     return write_snapshot(db, meta, [parsed], **options)
+
+
+def replace_occurrences(
+    db: sqlite_utils.Database,
+    meta: SourceMeta,
+    occurrences: Iterable[Occurrence],
+    *,
+    window: Window,
+) -> int:
+    """Swap in a source's occurrences expanded for a new window (the day moved on).
+
+    Everything else about the source — activities, times of success, errors — stays as it was:
+    the data is no fresher than before.
+    """
+    conn = db.conn
+    with db.atomic():
+        conn.execute("DELETE FROM occurrences WHERE source = ?", (meta.source,))
+        conn.executemany(
+            "INSERT OR REPLACE INTO occurrences VALUES (?,?,?,?,?,?,?,?,?)",
+            (_occurrence_row(meta.source, o) for o in occurrences),
+        )
+        count = conn.execute(
+            "SELECT count(*) FROM occurrences WHERE source = ?", (meta.source,)
+        ).fetchone()[0]
+        _upsert_status(conn, meta, window_first=window.first.isoformat(), occurrences=count)
+    return count
+
+
+def stored_recurrences(db: sqlite_utils.Database, source: str) -> Iterator[Activity]:
+    """A source's stored activities with the fields expansion needs (not titles and texts)."""
+    rows = db.execute(
+        'SELECT id, site, start, "end", all_day, rrule, status, exceptions FROM activities '
+        "WHERE source = ?",
+        (source,),
+    )
+    for activity_id, site, start, end, all_day, rrule, status, exceptions in rows:
+        extra = orjson.loads(exceptions) if exceptions else {}
+        yield Activity(
+            id=activity_id,
+            site=site,
+            title={},
+            start=_stored_when(start, all_day),
+            end=_stored_when(end, all_day) if end else None,
+            rrule=rrule,
+            status=status,
+            exdates=tuple(parse_utc_text(text) for text in extra.get("exdates", ())),
+            cancelled=tuple(parse_utc_text(text) for text in extra.get("cancelled", ())),
+        )
+
+
+def _stored_when(text: str, all_day: int) -> datetime | date:
+    return date.fromisoformat(text) if all_day else parse_utc_text(text)
 
 
 def record_unchanged(db: sqlite_utils.Database, meta: SourceMeta, *, now: datetime) -> None:

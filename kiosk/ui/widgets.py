@@ -7,7 +7,7 @@ from pathlib import Path
 
 import qrcode
 from kivy.app import App
-from kivy.graphics import Color, Ellipse, Line, Rectangle
+from kivy.graphics import Color, Ellipse, Line, Mesh
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
@@ -97,22 +97,14 @@ class PatternBand(Widget):
 
 def _draw_hills(x, y, width, height):
     for layer, (scale, phase) in enumerate(((1.0, 0.0), (0.7, 1.7), (0.45, 3.1))):
-        points = [x, y]
-        steps = 48
+        vertices = []
+        steps = 64
         for step in range(steps + 1):
             px = x + width * step / steps
             wave = math.sin(step / steps * math.pi * (2 + layer) + phase)
-            points += [px, y + height * scale * (0.55 + 0.35 * wave)]
-        points += [x + width, y]
-        _fill_polygon(points, y)
-
-
-def _fill_polygon(points, base_y):
-    """Fill under a polyline with thin vertical strips (no tesselator needed)."""
-    for index in range(2, len(points) - 4, 2):
-        left, top = points[index], points[index + 1]
-        right = points[index + 2]
-        Rectangle(pos=(left, base_y), size=(max(1.0, right - left + 0.5), top - base_y))
+            top = y + height * scale * (0.55 + 0.35 * wave)
+            vertices += [px, y, 0, 0, px, top, 0, 0]
+        Mesh(vertices=vertices, indices=list(range(len(vertices) // 4)), mode="triangle_strip")
 
 
 def _draw_waves(x, y, width, height):

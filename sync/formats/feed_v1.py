@@ -282,7 +282,7 @@ class _FeedState:
             if not self.earliest <= activity.start <= self.latest:
                 self.absurd += 1
                 raise ValueError(f"start {item['start']} is outside {EARLIEST_YEAR}…+5 years")
-            occurrences = _occurrences(activity, item, self.window)
+            occurrences = occurrences_of(activity, self.window)
         except (ValueError, RecurrenceError) as error:
             _skip(self.chunk, f"activity {record_id}", str(error))
             return
@@ -352,15 +352,21 @@ def _activity(item: dict) -> Activity:
         status=item["status"],
         rrule=item.get("rrule"),
         updated_at=item.get("updated_at"),
+        exdates=tuple(_instant(text) for text in item.get("exdates", ())),
+        cancelled=tuple(_instant(text) for text in item.get("cancelled", ())),
     )
 
 
-def _occurrences(activity: Activity, item: dict, window: Window) -> list[Occurrence]:
+def occurrences_of(activity: Activity, window: Window) -> list[Occurrence]:
+    """The occurrences of a feed activity that overlap ``window``.
+
+    Also used to expand stored activities again when the day moves on with no network.
+    """
     start: datetime = activity.start  # type: ignore[assignment]
     duration = activity.end - start  # type: ignore[operator]
     local_start = start.astimezone(OSLO).replace(tzinfo=None)
-    exdates = {_local_naive(text) for text in item.get("exdates", ())}
-    cancelled = {_local_naive(text) for text in item.get("cancelled", ())}
+    exdates = {_local_naive(instant) for instant in activity.exdates}
+    cancelled = {_local_naive(instant) for instant in activity.cancelled}
     starts = expand(local_start, activity.rrule, duration, window)
     status = activity.status
     result = []
@@ -380,8 +386,8 @@ def _occurrences(activity: Activity, item: dict, window: Window) -> list[Occurre
     return result
 
 
-def _local_naive(text: str) -> datetime:
-    return _instant(text).astimezone(OSLO).replace(tzinfo=None)
+def _local_naive(instant: datetime) -> datetime:
+    return instant.astimezone(OSLO).replace(tzinfo=None)
 
 
 def _announcement(item: dict) -> Announcement:

@@ -72,7 +72,11 @@ class Driver:
     def resize(self, width: int, height: int) -> None:
         Window.size = (width, height)
         self.wait_until(lambda: tuple(Window.size) == (width, height), what="the window size")
-        self.frames(6)
+        # The X server needs a moment to hand the resized surface back; until then frames
+        # read back black.
+        for _ in range(10):
+            self.frames(1)
+            time.sleep(0.02)
 
     def show(self, name: str) -> None:
         self.app.go_home()
@@ -83,7 +87,11 @@ class Driver:
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
         self.frames(3)
+        # Draw into the back buffer and read it before the swap: after a swap its content
+        # is undefined (it came back black now and then under Xvfb).
+        Window.dispatch("on_draw")
         written = Path(Window.screenshot(name=str(SCREENSHOTS / f"{name}.png")))
+        Window.dispatch("on_flip")
         final = SCREENSHOTS / f"{name}.png"
         written.replace(final)
         return final

@@ -24,8 +24,9 @@ def test_home_shows_the_torg_the_time_and_what_is_on_now(ui):
     now_titles = [row.title for row in home.ids.now_box.children if hasattr(row, "title")]
     assert "Innbyggerservice på skjerm" in now_titles
     assert "Formiddagstreff" not in now_titles  # cancelled: not offered as "now & next"
-    services = [line.text for line in home.ids.services_box.children]
-    assert "Heggedal bibliotek 10–16" in services
+    services = {line.name: line.hours for line in home.ids.services_box.children}
+    assert services["Bibliotek"] == "10–16"
+    assert services["Nærmiljøsentral"] == "stengt i dag"
     assert ui.app.status_text.startswith("Oppdatert ")
 
 

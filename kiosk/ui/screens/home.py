@@ -6,13 +6,13 @@ from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import present
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import LineLabel, WrapLabel
+from kiosk.ui.widgets import WrapLabel
 
 #: A visitor reads a few lines at a glance; more would push the buttons off a small screen.
 MAX_NOW_ROWS = 3
@@ -74,7 +74,13 @@ class HomeScreen(KioskScreen):
         box = self.ids.services_box
         box.clear_widgets()
         for service in self.app.site.services:
-            box.add_widget(ServiceLine(text=present.service_line(service, now.date(), language)))
+            box.add_widget(
+                ServiceLine(
+                    name=present.service_name(service, self.app.site.name, language),
+                    hours=present.hours_text(service.opening_hours, now.date(), language),
+                    closed=not service.opening_hours.on(now.date()),
+                )
+            )
 
     def _fill_announcements(self, now, language) -> None:
         box = self.ids.notices_box
@@ -86,8 +92,12 @@ class HomeScreen(KioskScreen):
         self.ids.notices_card.opacity = 1 if notices else 0
 
 
-class ServiceLine(LineLabel):
-    """``Heggedal bibliotek 10–16``."""
+class ServiceLine(BoxLayout):
+    """A service's name over today's hours (``10–16`` or ``stengt i dag``)."""
+
+    name = StringProperty("")
+    hours = StringProperty("")
+    closed = BooleanProperty(False)
 
 
 class NoticeLabel(WrapLabel):
