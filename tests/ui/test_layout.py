@@ -1,4 +1,4 @@
-"""Every screen at 1920×1080, 1080×1920 and 1280×800: screenshots, no clipped or overlapping text."""
+"""Every screen at 1920×1080, 1080×1920 and 1280×800: no clipped or overlapping text."""
 
 from __future__ import annotations
 
