@@ -128,6 +128,15 @@ class KioskApp(App):
         """A fixed word of the screen, for kv bindings (``language`` makes kv re-bind)."""
         return present.text(key, language)
 
+    def sized(self, value, _portrait: bool):
+        """``value``; for kv sizes whose size_hint switches with the orientation.
+
+        A fixed size is overwritten by the layout while size_hint is set. Naming
+        ``app.portrait`` in the kv expression makes Kivy apply the size again when the
+        orientation flips, even though ``app.u`` stays the same (1920×1080 ↔ 1080×1920).
+        """
+        return value
+
     # -- window ------------------------------------------------------------------------------
 
     def _on_window_size(self, _window, size) -> None:

@@ -1,0 +1,160 @@
+"""What the screen says: dates, hours, cards, the status line, the empty day, in Norwegian."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
+
+from kiosk import present
+from kiosk.schedule import DataFreshness, OccurrenceView
+from kiosk.settings import OSLO, LocalText, OpeningHours, Service, load_site
+
+NOW = datetime(2026, 12, 3, 10, 15, tzinfo=OSLO)
+CLOSED = ()
+
+
+def occurrence(
+    title="Babysang", start=(11, 0), end=(12, 0), titles=None, **changes
+) -> OccurrenceView:
+    fields = {
+        "source": "demo",
+        "activity_id": "heggedal-babysang",
+        "site": "heggedal",
+        "start": NOW.replace(hour=start[0], minute=start[1]),
+        "end": NOW.replace(hour=end[0], minute=end[1]),
+        "all_day": False,
+        "title_json": json.dumps(titles or {"nb": title, "en": "Baby song"}),
+        "description_json": json.dumps({"nb": "Sang og rim."}),
+        "category": "children",
+        "room": "Biblioteket",
+        "organizer": "Asker bibliotek",
+        "url": "https://example.org/babysang",
+        "registration_required": False,
+        "registration_capacity": None,
+        "registration_url": None,
+        "status": "scheduled",
+    }
+    fields.update(changes)
+    return OccurrenceView(**fields)
+
+
+def hours(*days) -> OpeningHours:
+    return OpeningHours(tuple(days) + (CLOSED,) * (7 - len(days)))
+
+
+def test_a_day_is_written_the_norwegian_way():
+    assert present.day_text(date(2026, 12, 3)) == "torsdag 3. desember"
+    assert present.day_text(date(2026, 12, 3), "en") == "Thursday 3 December"
+
+
+def test_times_have_two_digit_hours_and_minutes():
+    assert present.clock_text(NOW) == "10:15"
+    assert present.clock_text(time(9, 5)) == "09:05"
+
+
+def test_opening_hours_drop_zero_minutes_like_a_sign_on_the_door():
+    thursday = hours(CLOSED, CLOSED, CLOSED, ((time(10), time(19)),))
+    assert present.hours_text(thursday, NOW.date()) == "10–19"
+    split = hours(CLOSED, CLOSED, CLOSED, ((time(8, 30), time(12)), (time(13), time(15, 30))))
+    assert present.hours_text(split, NOW.date()) == "08:30–12, 13–15:30"
+
+
+def test_a_service_closed_today_says_so():
+    cafe = Service("cafe", LocalText((("nb", "Kafé"),)), hours())
+    assert present.service_line(cafe, NOW.date()) == "Kafé stengt i dag"
+
+
+def test_the_torg_name_is_left_off_its_own_services():
+    site = load_site("heggedal")
+    names = [present.service_name(s, site.name) for s in site.services]
+    assert "Bibliotek" in names and "Kafeen på torget" in names
+
+
+def test_a_card_has_time_title_place_and_category():
+    card = present.card(occurrence(), NOW, "nb")
+    assert card["time_text"] == "11:00–12:00"
+    assert card["title"] == "Babysang"
+    assert card["place"] == "Biblioteket · Asker bibliotek"
+    assert card["category_text"] == "Barn"
+    assert card["marker"] == ""
+    assert not card["past"] and not card["running"] and not card["cancelled"]
+
+
+def test_a_running_occurrence_is_marked_now():
+    card = present.card(occurrence(start=(10, 0), end=(11, 0)), NOW)
+    assert card["running"] and card["marker"] == "Nå"
+
+
+def test_a_cancelled_occurrence_is_marked_with_the_word_avlyst():
+    card = present.card(occurrence(start=(10, 0), end=(11, 0), status="cancelled"), NOW)
+    assert card["cancelled"] and card["marker"] == "AVLYST"
+    assert not card["running"]  # a cancelled one is never "now"
+
+
+def test_a_past_occurrence_is_marked_past():
+    assert present.card(occurrence(start=(8, 0), end=(9, 0)), NOW)["past"]
+
+
+def test_the_card_falls_back_to_norwegian_for_a_missing_language():
+    card = present.card(occurrence(title="Strikkekafé"), NOW, "en")
+    assert card["title"] == "Baby song"
+    only_nb = occurrence(titles={"nb": "Strikkekafé"})
+    assert present.card(only_nb, NOW, "en")["title"] == "Strikkekafé"
+
+
+def test_registration_with_places():
+    shown = occurrence(registration_required=True, registration_capacity=20)
+    assert present.registration_text(shown) == "Påmelding kreves – 20 plasser"
+    assert present.registration_text(occurrence()) == "Ingen påmelding – bare kom"
+
+
+def test_the_status_line_says_when_the_data_was_updated():
+    fresh = DataFreshness(NOW - timedelta(minutes=3), timedelta(minutes=3), ())
+    assert present.status_line(fresh, NOW) == f"Oppdatert {present.clock_text(fresh.last_success)}"
+
+
+def test_the_status_line_says_offline_with_data_from_yesterday():
+    yesterday = datetime(2026, 12, 2, 21, 0, tzinfo=OSLO)
+    stale = DataFreshness(yesterday, NOW - yesterday, ("central",))
+    assert present.status_line(stale, NOW) == "Uten nett — viser data fra i går 21:00"
+
+
+def test_the_status_line_before_any_data_says_it_is_fetching():
+    assert present.status_line(None, NOW) == "Henter program …"
+    assert present.status_line(DataFreshness(None, None, ()), NOW) == "Henter program …"
+
+
+def test_an_empty_day_tells_what_is_on_next():
+    friday = date(2026, 12, 4)
+    knitting = occurrence(title="Strikkekafé", start=(11, 0), end=(13, 0))
+    knitting = replace(knitting, start=knitting.start + timedelta(days=1))
+    assert present.empty_day_text((friday, [knitting])) == (
+        "I dag er det ingen aktiviteter her. Neste: fredag 4. desember – Strikkekafé 11:00"
+    )
+    assert present.empty_day_text(None) == "I dag er det ingen aktiviteter her."
+
+
+def test_now_and_next_lines_put_running_first():
+    running = occurrence(title="Innbyggerservice", start=(9, 0), end=(15, 0))
+    lines = present.now_and_next_lines([running], [occurrence()])
+    assert [(line["label"], line["time_text"], line["title"]) for line in lines] == [
+        ("Nå", "til 15:00", "Innbyggerservice"),
+        ("Snart", "11:00", "Babysang"),
+    ]
+
+
+def test_staffed_hours_now_later_and_this_week():
+    tue_thu = hours(CLOSED, ((time(10), time(14)),), CLOSED, ((time(10), time(14)),))
+    assert present.staffed_text(tue_thu, NOW) == "Innbyggerservice er her nå, til 14:00."
+    early = NOW.replace(hour=8)
+    assert present.staffed_text(tue_thu, early) == "Innbyggerservice er her i dag 10–14."
+    evening = NOW.replace(hour=18)
+    assert present.staffed_text(tue_thu, evening) == (
+        "Innbyggerservice er på torget tirsdag 10–14 og torsdag 10–14."
+    )
+    assert present.staffed_text(hours(), NOW) == "Innbyggerservice har ingen faste dager her."
+
+
+def test_english_words_exist_for_every_norwegian_one():
+    assert set(present.STRINGS["en"]) == set(present.STRINGS["nb"])
