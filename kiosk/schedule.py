@@ -31,24 +31,49 @@ class OccurrenceView:
     start: datetime  # aware, Europe/Oslo
     end: datetime  # aware, Europe/Oslo
     all_day: bool
-    title_json: str  # decoded on first use: a day's list shows titles, rarely descriptions
-    description_json: str
     category: str
-    room: str | None
-    organizer: str | None
-    url: str | None
-    registration_required: bool
-    registration_capacity: int | None
-    registration_url: str | None
     status: str
+    doc_json: str  # the activity in feed v1 shape; decoded on first use
+    title_override_json: str | None = None  # an iCalendar override's own title
+    room_override: str | None = None
+
+    @cached_property
+    def _doc(self) -> dict:
+        return json.loads(self.doc_json)
 
     @cached_property
     def title(self) -> dict[str, str]:
-        return json.loads(self.title_json)
+        if self.title_override_json:
+            return json.loads(self.title_override_json)
+        return self._doc.get("title") or {}
 
-    @cached_property
+    @property
     def description(self) -> dict[str, str]:
-        return json.loads(self.description_json)
+        return self._doc.get("description") or {}
+
+    @property
+    def room(self) -> str | None:
+        return self.room_override or self._doc.get("room")
+
+    @property
+    def organizer(self) -> str | None:
+        return self._doc.get("organizer")
+
+    @property
+    def url(self) -> str | None:
+        return self._doc.get("url")
+
+    @property
+    def registration_required(self) -> bool:
+        return bool((self._doc.get("registration") or {}).get("required"))
+
+    @property
+    def registration_capacity(self) -> int | None:
+        return (self._doc.get("registration") or {}).get("capacity")
+
+    @property
+    def registration_url(self) -> str | None:
+        return (self._doc.get("registration") or {}).get("url")
 
     @property
     def cancelled(self) -> bool:
@@ -119,10 +144,8 @@ class DataFreshness:
 
 
 _OCCURRENCE_COLUMNS = """
-    o.source, o.activity_id, o.site, o.start, o."end", o.all_day,
-    coalesce(o.title, a.title) AS title, a.description, a.category,
-    coalesce(o.room, a.room) AS room, a.organizer, a.url,
-    a.registration_required, a.registration_capacity, a.registration_url, o.status
+    o.source, o.activity_id, o.site, o.start, o."end", o.all_day, a.category, o.status,
+    a.doc, o.title AS title_override, o.room AS room_override
 """
 
 
@@ -159,7 +182,7 @@ class Schedule:
         if category:
             sql += "AND a.category = ? "
             params.append(category)
-        sql += "ORDER BY o.all_day DESC, o.start, title"
+        sql += "ORDER BY o.all_day DESC, o.start, o.activity_id"
         views = [_view(row) for row in self._conn.execute(sql, params)]
         return _without_duplicates(views)
 
@@ -267,22 +290,17 @@ def _local(text: str | None) -> datetime | None:
 
 def _view(row: sqlite3.Row) -> OccurrenceView:
     return OccurrenceView(
-        source=row["source"],
-        activity_id=row["activity_id"],
-        site=row["site"],
-        start=datetime.fromtimestamp(row["start"], OSLO),
-        end=datetime.fromtimestamp(row["end"], OSLO),
-        all_day=bool(row["all_day"]),
-        title_json=row["title"],
-        description_json=row["description"],
-        category=row["category"],
-        room=row["room"],
-        organizer=row["organizer"],
-        url=row["url"],
-        registration_required=bool(row["registration_required"]),
-        registration_capacity=row["registration_capacity"],
-        registration_url=row["registration_url"],
-        status=row["status"],
+        source=row[0],
+        activity_id=row[1],
+        site=row[2],
+        start=datetime.fromtimestamp(row[3], OSLO),
+        end=datetime.fromtimestamp(row[4], OSLO),
+        all_day=bool(row[5]),
+        category=row[6],
+        status=row[7],
+        doc_json=row[8],
+        title_override_json=row[9],
+        room_override=row[10],
     )
 
 

@@ -43,6 +43,14 @@ class Window:
 
     first: date
     last: date
+    #: Start of the first day and of the day after the last one, aware (Europe/Oslo).
+    start: datetime = field(init=False, compare=False)
+    end: datetime = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Computed once: every activity of a feed is compared with these.
+        object.__setattr__(self, "start", local_midnight(self.first))
+        object.__setattr__(self, "end", local_midnight(self.last + timedelta(days=1)))
 
     @classmethod
     def around(cls, now: datetime, tz: ZoneInfo = OSLO) -> Window:
@@ -50,16 +58,6 @@ class Window:
         return cls(
             today - timedelta(days=WINDOW_DAYS_BEFORE), today + timedelta(days=WINDOW_DAYS_AFTER)
         )
-
-    @property
-    def start(self) -> datetime:
-        """Start of the first day, aware (Europe/Oslo)."""
-        return local_midnight(self.first)
-
-    @property
-    def end(self) -> datetime:
-        """Start of the day after the last one, aware (Europe/Oslo)."""
-        return local_midnight(self.last + timedelta(days=1))
 
 
 @dataclass(slots=True)
@@ -93,6 +91,31 @@ class Activity:
     #: Starts (aware) of occurrences that do not happen / are cancelled but still shown.
     exdates: tuple[datetime, ...] = ()
     cancelled: tuple[datetime, ...] = ()
+    #: The activity as feed v1 JSON text, when the parser has it verbatim (stored as is).
+    doc: str | None = None
+
+    def as_feed_record(self) -> dict:
+        """The activity in feed v1 shape (what the store keeps as its document)."""
+        record: dict = {"id": self.id, "site": self.site, "title": self.title}
+        optional = {
+            "description": self.description or None,
+            "category": self.category,
+            "room": self.room,
+            "organizer": self.organizer,
+            "url": self.url,
+            "status": self.status,
+            "rrule": self.rrule,
+            "updated_at": self.updated_at,
+        }
+        record.update({key: value for key, value in optional.items() if value is not None})
+        registration = self.registration
+        if registration.required or registration.capacity or registration.url:
+            record["registration"] = {"required": registration.required}
+            if registration.capacity:
+                record["registration"]["capacity"] = registration.capacity
+            if registration.url:
+                record["registration"]["url"] = registration.url
+        return record
 
     @property
     def all_day(self) -> bool:

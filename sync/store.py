@@ -36,22 +36,14 @@ MIGRATIONS: dict[int, str] = {
         source TEXT NOT NULL,
         id TEXT NOT NULL,
         site TEXT NOT NULL,
-        title TEXT NOT NULL,            -- JSON {"nb": …, "en": …}
-        description TEXT NOT NULL,      -- JSON
         category TEXT NOT NULL,
-        room TEXT,
-        organizer TEXT,
-        url TEXT,
-        registration_required INTEGER NOT NULL DEFAULT 0,
-        registration_capacity INTEGER,
-        registration_url TEXT,
         status TEXT NOT NULL,
-        rrule TEXT,
-        start TEXT NOT NULL,            -- UTC instant, or a local date for all-day
-        all_day INTEGER NOT NULL DEFAULT 0,
-        updated_at TEXT,
+        start TEXT NOT NULL,            -- ISO date-time with offset, or a local date (all-day)
         "end" TEXT,                     -- like start
+        all_day INTEGER NOT NULL DEFAULT 0,
+        rrule TEXT,
         exceptions TEXT,                -- JSON {"exdates": […], "cancelled": […]} or NULL
+        doc TEXT NOT NULL,              -- the activity as feed v1 JSON: titles, room, links …
         PRIMARY KEY (source, id)
     ) WITHOUT ROWID;
     CREATE TABLE occurrences (
@@ -188,9 +180,8 @@ class SourceMeta:
 
 
 def _when(value: datetime | date) -> tuple[str, int]:
-    if isinstance(value, datetime):
-        return utc_text(value), 0
-    return value.isoformat(), 1
+    """(ISO text, all_day): a date-time keeps its offset, as the feed wrote it."""
+    return value.isoformat(), 0 if isinstance(value, datetime) else 1
 
 
 def _dumps(value: object) -> str:
@@ -208,25 +199,19 @@ class SnapshotCounts:
 
 
 def _activity_row(source: str, a: Activity) -> tuple:
+    start, all_day = _when(a.start)
     return (
         source,
         a.id,
         a.site,
-        _dumps(a.title),
-        _dumps(a.description),
         a.category,
-        a.room,
-        a.organizer,
-        a.url,
-        int(a.registration.required),
-        a.registration.capacity,
-        a.registration.url,
         a.status,
-        a.rrule,
-        *_when(a.start),
-        a.updated_at,
+        start,
         _when(a.end)[0] if a.end is not None else None,
+        all_day,
+        a.rrule,
         _exceptions(a),
+        a.doc if a.doc is not None else _dumps(a.as_feed_record()),
     )
 
 
@@ -257,7 +242,7 @@ def _occurrence_row(source: str, o: Occurrence) -> tuple:
 
 def _insert_chunk(conn: sqlite3.Connection, source: str, chunk: ParsedSource) -> None:
     conn.executemany(
-        "INSERT OR REPLACE INTO activities VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT OR REPLACE INTO activities VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [_activity_row(source, a) for a in chunk.activities],
     )
     conn.executemany(
@@ -411,7 +396,7 @@ def stored_recurrences(db: sqlite_utils.Database, source: str) -> Iterator[Activ
 
 
 def _stored_when(text: str, all_day: int) -> datetime | date:
-    return date.fromisoformat(text) if all_day else parse_utc_text(text)
+    return date.fromisoformat(text) if all_day else datetime.fromisoformat(text)
 
 
 def record_unchanged(db: sqlite_utils.Database, meta: SourceMeta, *, now: datetime) -> None:

@@ -57,7 +57,7 @@ def stored_digest(db_path: Path) -> str:
     conn = sqlite3.connect(db_path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        rows = conn.execute("SELECT id, title FROM activities WHERE source = 'central'").fetchall()
+        rows = conn.execute("SELECT id, doc FROM activities WHERE source = 'central'").fetchall()
         status = conn.execute(
             "SELECT activities FROM sync_status WHERE source = 'central'"
         ).fetchone()
@@ -69,7 +69,7 @@ def stored_digest(db_path: Path) -> str:
         conn.close()
     assert status == (len(rows),), "the status row counts the stored snapshot"
     assert orphans == 0, "no occurrence belongs to an activity of the other snapshot"
-    lines = sorted(f"{id}\t{json.dumps(json.loads(title))}" for id, title in rows)
+    lines = sorted(f"{id}\t{json.dumps(json.loads(doc)['title'])}" for id, doc in rows)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 

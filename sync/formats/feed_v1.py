@@ -114,6 +114,10 @@ class _Cursor:
         self._pos += 1
 
     def value(self) -> object:
+        return self.value_and_text()[0]
+
+    def value_and_text(self) -> tuple[object, str]:
+        """The next value, and its JSON text exactly as the document has it."""
         if self.peek() is None:
             raise FeedRefused("truncated", "The feed ends where a value should be; it was cut off.")
         while True:
@@ -133,17 +137,17 @@ class _Cursor:
                 raise FeedRefused("not_json", f"The feed is not valid JSON: {error.msg}.") from None
             if end >= len(self._text) and self._more():
                 continue  # a number may go on in the next window
-            self._pos = end
-            return value
+            start, self._pos = self._pos, end
+            return value, self._text[start:end]
 
-    def items(self) -> Iterator[object]:
-        """The elements of the array that starts here, one at a time."""
+    def items(self) -> Iterator[tuple[object, str]]:
+        """The elements of the array that starts here, one at a time, with their text."""
         self.expect("[")
         if self.peek() == "]":
             self._pos += 1
             return
         while True:
-            yield self.value()
+            yield self.value_and_text()
             if self.peek() == "]":
                 self._pos += 1
                 return
@@ -182,8 +186,8 @@ def iter_feed(
             seen_keys.add(key)
             if key == "activities":
                 # The version may come after the activities; it is checked when it comes.
-                for item in cursor.items():
-                    state.add_activity(item)
+                for item, raw in cursor.items():
+                    state.add_activity(item, raw)
                     if len(state.chunk.activities) >= chunk_size:
                         yield state.take_chunk()
                 state.finish_activities()
@@ -271,14 +275,14 @@ class _FeedState:
         chunk, self.chunk = self.chunk, ParsedSource()
         return chunk
 
-    def add_activity(self, item: object) -> None:
+    def add_activity(self, item: object, raw: str) -> None:
         self.count += 1
         record_id = _record_id(item)
         try:
             _check(self.validate, item)
             if record_id in self.ids:
                 raise ValueError("the id appears twice in the feed; the first one is kept")
-            activity = _activity(item)
+            activity = _activity(item, raw)
             if not self.earliest <= activity.start <= self.latest:
                 self.absurd += 1
                 raise ValueError(f"start {item['start']} is outside {EARLIEST_YEAR}…+5 years")
@@ -327,7 +331,7 @@ def _instant(text: str) -> datetime:
     return value
 
 
-def _activity(item: dict) -> Activity:
+def _activity(item: dict, raw: str | None = None) -> Activity:
     start = _instant(item["start"])
     end = _instant(item["end"])
     if end < start:
@@ -354,6 +358,7 @@ def _activity(item: dict) -> Activity:
         updated_at=item.get("updated_at"),
         exdates=tuple(_instant(text) for text in item.get("exdates", ())),
         cancelled=tuple(_instant(text) for text in item.get("cancelled", ())),
+        doc=raw,
     )
 
 
@@ -363,6 +368,8 @@ def occurrences_of(activity: Activity, window: Window) -> list[Occurrence]:
     Also used to expand stored activities again when the day moves on with no network.
     """
     start: datetime = activity.start  # type: ignore[assignment]
+    if not activity.rrule and (start >= window.end or activity.end <= window.start):
+        return []  # most one-off events of a big feed lie outside the window: cheap exit
     duration = activity.end - start  # type: ignore[operator]
     local_start = start.astimezone(OSLO).replace(tzinfo=None)
     exdates = {_local_naive(instant) for instant in activity.exdates}
