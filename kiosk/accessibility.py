@@ -34,8 +34,10 @@ NON_TEXT_CONTRAST = 3.0
 #: (714/1000).
 ROBOTO_CAP_HEIGHT_RATIO = 1456 / 2048
 NOTO_SANS_CAP_HEIGHT_RATIO = 714 / 1000
-#: The UI draws with Kivy's default font, Roboto.
-DEFAULT_CAP_HEIGHT_RATIO = ROBOTO_CAP_HEIGHT_RATIO
+#: The smaller of the two, so a size computed with it is large enough whether the UI draws
+#: with Kivy's default Roboto or the Noto Sans in assets/fonts. (Arabic has no capitals:
+#: NotoSansArabic's OS/2 capHeight is not an H, so this rule is measured on Latin text.)
+DEFAULT_CAP_HEIGHT_RATIO = min(ROBOTO_CAP_HEIGHT_RATIO, NOTO_SANS_CAP_HEIGHT_RATIO)
 
 #: A pressed control is its colour with this much black mixed in (the UI's 25 % black overlay).
 PRESSED_DARKEN = 0.25

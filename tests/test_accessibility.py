@@ -83,6 +83,22 @@ def test_the_cap_height_constants_match_the_font_files(font, ratio):
     assert measure_cap_height_ratio(font) == ratio
 
 
+REPO_FONTS = Path(__file__).resolve().parents[1] / "assets" / "fonts"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "NotoSans-Regular.ttf",
+        "NotoSans-Bold.ttf",
+        "NotoSansArabicLatin-Regular.ttf",
+        "NotoSansArabicLatin-Bold.ttf",
+    ],
+)
+def test_the_default_ratio_is_safe_for_the_latin_fonts_the_kiosk_ships(name):
+    assert measure_cap_height_ratio(REPO_FONTS / name) >= DEFAULT_CAP_HEIGHT_RATIO
+
+
 def test_the_constants_are_the_published_values():
     assert round(ROBOTO_CAP_HEIGHT_RATIO, 3) == 0.711
     assert NOTO_SANS_CAP_HEIGHT_RATIO == 0.714
