@@ -28,14 +28,22 @@ class OccurrenceView:
     source: str
     activity_id: str
     site: str
-    start: datetime  # aware, Europe/Oslo
-    end: datetime  # aware, Europe/Oslo
+    start_ts: int  # Unix seconds; .start and .end are the aware Europe/Oslo datetimes
+    end_ts: int
     all_day: bool
     category: str
     status: str
     doc_json: str  # the activity in feed v1 shape; decoded on first use
     title_override_json: str | None = None  # an iCalendar override's own title
     room_override: str | None = None
+
+    @cached_property
+    def start(self) -> datetime:
+        return datetime.fromtimestamp(self.start_ts, OSLO)
+
+    @cached_property
+    def end(self) -> datetime:
+        return datetime.fromtimestamp(self.end_ts, OSLO)
 
     @cached_property
     def _doc(self) -> dict:
@@ -82,7 +90,7 @@ class OccurrenceView:
     @property
     def key(self) -> str:
         """Identifies this occurrence across refreshes (for the detail screen)."""
-        return f"{self.source}|{self.activity_id}|{int(self.start.timestamp())}"
+        return f"{self.source}|{self.activity_id}|{self.start_ts}"
 
     @property
     def link(self) -> str | None:
@@ -143,10 +151,7 @@ class DataFreshness:
         return self.age is None or self.age > limit or bool(self.failing)
 
 
-_OCCURRENCE_COLUMNS = """
-    o.source, o.activity_id, o.site, o.start, o."end", o.all_day, a.category, o.status,
-    a.doc, o.title AS title_override, o.room AS room_override
-"""
+_OCCURRENCE_COLUMNS = 'source, activity_id, site, start, "end", all_day, status, title, room'
 
 
 class Schedule:
@@ -154,6 +159,10 @@ class Schedule:
 
     def __init__(self, conn: sqlite3.Connection):
         self._conn = conn
+        # (source, activity id) → (category, document). Activities change only when a sync
+        # commits, which moves PRAGMA data_version; until then a day's list needs no join.
+        self._activities: dict[tuple[str, str], tuple[str, str]] = {}
+        self._data_version: int | None = None
 
     @classmethod
     def open(cls, db_path: Path | str) -> Schedule:
@@ -162,28 +171,59 @@ class Schedule:
     def close(self) -> None:
         self._conn.close()
 
+    def _tuples(self, sql: str, params) -> sqlite3.Cursor:
+        cursor = self._conn.cursor()
+        cursor.row_factory = None  # plain tuples: cheaper than sqlite3.Row for long lists
+        return cursor.execute(sql, params)
+
+    def _activity_docs(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._activities.clear()
+            self._data_version = version
+        missing: dict[str, list[str]] = {}
+        for source, activity_id in keys - self._activities.keys():
+            missing.setdefault(source, []).append(activity_id)
+        for source, ids in missing.items():
+            for start in range(0, len(ids), 500):
+                batch = ids[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                sql = (
+                    f"SELECT id, category, doc FROM activities WHERE source = ? AND id IN ({marks})"
+                )
+                for activity_id, category, doc in self._tuples(sql, [source, *batch]):
+                    self._activities[(source, activity_id)] = (category, doc)
+        return self._activities
+
+    def _views(self, rows: list[tuple]) -> list[OccurrenceView]:
+        docs = self._activity_docs({(row[0], row[1]) for row in rows})
+        views = []
+        for row in rows:
+            category, doc = docs.get((row[0], row[1]), ("other", "{}"))
+            views.append(OccurrenceView(*row[:5], bool(row[5]), category, *row[6:7], doc, *row[7:]))
+        return views
+
     # -- occurrences ------------------------------------------------------------------------
 
     def on_day(self, site: str, day: date, *, category: str | None = None) -> list[OccurrenceView]:
         """Everything at ``site`` that touches the local day ``day``, in start order."""
         day_start = local_midnight(day)
         day_end = local_midnight(day + timedelta(days=1))
-        sql = (
-            f"SELECT {_OCCURRENCE_COLUMNS} FROM occurrences o "
-            "JOIN activities a ON a.source = o.source AND a.id = o.activity_id "
-            'WHERE o.site = ? AND o.start >= ? AND o.start < ? AND o."end" > ? '
-        )
-        params: list[object] = [
-            site,
-            int((day_start - LONGEST_OVERNIGHT).timestamp()),
-            int(day_end.timestamp()),
-            int(day_start.timestamp()),
-        ]
+        rows = self._tuples(
+            f"SELECT {_OCCURRENCE_COLUMNS} FROM occurrences "
+            'WHERE site = ? AND start >= ? AND start < ? AND "end" > ?',
+            (
+                site,
+                int((day_start - LONGEST_OVERNIGHT).timestamp()),
+                int(day_end.timestamp()),
+                int(day_start.timestamp()),
+            ),
+        ).fetchall()
+        # The primary key (site, start, …) already yields start order; all-day ones go first.
+        views = self._views(rows)
         if category:
-            sql += "AND a.category = ? "
-            params.append(category)
-        sql += "ORDER BY o.all_day DESC, o.start, o.activity_id"
-        views = [_view(row) for row in self._conn.execute(sql, params)]
+            views = [view for view in views if view.category == category]
+        views.sort(key=lambda view: not view.all_day)
         return _without_duplicates(views)
 
     def today(
@@ -225,13 +265,12 @@ class Schedule:
 
     def occurrence(self, key: str) -> OccurrenceView | None:
         source, activity_id, start = key.split("|", 2)
-        row = self._conn.execute(
-            f"SELECT {_OCCURRENCE_COLUMNS} FROM occurrences o "
-            "JOIN activities a ON a.source = o.source AND a.id = o.activity_id "
-            "WHERE o.source = ? AND o.activity_id = ? AND o.start = ?",
+        rows = self._tuples(
+            f"SELECT {_OCCURRENCE_COLUMNS} FROM occurrences "
+            "WHERE source = ? AND activity_id = ? AND start = ?",
             (source, activity_id, int(start)),
-        ).fetchone()
-        return _view(row) if row else None
+        ).fetchall()
+        return self._views(rows)[0] if rows else None
 
     # -- announcements and status ------------------------------------------------------------
 
@@ -286,22 +325,6 @@ class Schedule:
 
 def _local(text: str | None) -> datetime | None:
     return parse_utc_text(text).astimezone(OSLO) if text else None
-
-
-def _view(row: sqlite3.Row) -> OccurrenceView:
-    return OccurrenceView(
-        source=row[0],
-        activity_id=row[1],
-        site=row[2],
-        start=datetime.fromtimestamp(row[3], OSLO),
-        end=datetime.fromtimestamp(row[4], OSLO),
-        all_day=bool(row[5]),
-        category=row[6],
-        status=row[7],
-        doc_json=row[8],
-        title_override_json=row[9],
-        room_override=row[10],
-    )
 
 
 def _without_duplicates(views: list[OccurrenceView]) -> list[OccurrenceView]:

@@ -56,9 +56,11 @@ MIGRATIONS: dict[int, str] = {
         status TEXT NOT NULL,
         title TEXT,                     -- JSON, only when an override changes it
         room TEXT,                      -- only when an override changes it
-        PRIMARY KEY (source, activity_id, start)
+        -- Clustered by site and time: a day's list at one torg is one contiguous range scan.
+        -- (An activity has one site, so this is as unique as (source, activity_id, start).)
+        PRIMARY KEY (site, start, source, activity_id)
     ) WITHOUT ROWID;
-    CREATE INDEX occurrences_by_site_start ON occurrences (site, start);
+    CREATE INDEX occurrences_by_source ON occurrences (source, activity_id);
     CREATE TABLE announcements (
         source TEXT NOT NULL,
         id TEXT NOT NULL,
