@@ -179,8 +179,8 @@ def font_for(code: str) -> tuple[str, str]:
     return str(FONT_DIR / regular), str(FONT_DIR / bold)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, don't translate"
-    """Mark ``message`` for extraction without translating it here."""
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it here (gettext's ``N_``)."""
     return message
 
 
