@@ -17,23 +17,30 @@ CLOSED = ()
 def occurrence(
     title="Babysang", start=(11, 0), end=(12, 0), titles=None, **changes
 ) -> OccurrenceView:
+    start_at = changes.pop("start_at", NOW.replace(hour=start[0], minute=start[1]))
+    end_at = changes.pop("end_at", NOW.replace(hour=end[0], minute=end[1]))
+    doc = {
+        "title": titles or {"nb": title, "en": "Baby song"},
+        "description": {"nb": "Sang og rim."},
+        "room": changes.pop("room", "Biblioteket"),
+        "organizer": changes.pop("organizer", "Asker bibliotek"),
+        "url": changes.pop("url", "https://example.org/babysang"),
+        "registration": {
+            "required": changes.pop("registration_required", False),
+            "capacity": changes.pop("registration_capacity", None),
+            "url": changes.pop("registration_url", None),
+        },
+    }
     fields = {
         "source": "demo",
         "activity_id": "heggedal-babysang",
         "site": "heggedal",
-        "start": NOW.replace(hour=start[0], minute=start[1]),
-        "end": NOW.replace(hour=end[0], minute=end[1]),
+        "start_ts": int(start_at.timestamp()),
+        "end_ts": int(end_at.timestamp()),
         "all_day": False,
-        "title_json": json.dumps(titles or {"nb": title, "en": "Baby song"}),
-        "description_json": json.dumps({"nb": "Sang og rim."}),
         "category": "children",
-        "room": "Biblioteket",
-        "organizer": "Asker bibliotek",
-        "url": "https://example.org/babysang",
-        "registration_required": False,
-        "registration_capacity": None,
-        "registration_url": None,
         "status": "scheduled",
+        "doc_json": json.dumps(doc),
     }
     fields.update(changes)
     return OccurrenceView(**fields)
@@ -128,7 +135,7 @@ def test_the_status_line_before_any_data_says_it_is_fetching():
 def test_an_empty_day_tells_what_is_on_next():
     friday = date(2026, 12, 4)
     knitting = occurrence(title="Strikkekafé", start=(11, 0), end=(13, 0))
-    knitting = replace(knitting, start=knitting.start + timedelta(days=1))
+    knitting = replace(knitting, start_ts=knitting.start_ts + 24 * 3600)
     assert present.empty_day_text((friday, [knitting])) == (
         "I dag er det ingen aktiviteter her. Neste: fredag 4. desember – Strikkekafé 11:00"
     )
