@@ -30,7 +30,7 @@ NON_TEXT_CONTRAST = 3.0
 
 #: capHeight / unitsPerEm, read from the fonts' OS/2 and head tables with
 #: :func:`measure_cap_height_ratio` (cross-checked with fontTools 4.68): Roboto-Regular as
-#: shipped in kivy/data/fonts (1456/2048) and Noto Sans Regular from Debian's fonts-noto
+#: shipped in kivy/data/fonts (1456/2048) and Noto Sans Regular in assets/fonts
 #: (714/1000).
 ROBOTO_CAP_HEIGHT_RATIO = 1456 / 2048
 NOTO_SANS_CAP_HEIGHT_RATIO = 714 / 1000

@@ -40,7 +40,7 @@ PANEL = PanelConfig(width_mm=527, height_mm=296, width_px=1920, height_px=1080)
 TEN_PER_MM = PanelConfig(width_mm=192, height_mm=108, width_px=1920, height_px=1080)
 
 KIVY_FONTS = Path(importlib.util.find_spec("kivy").submodule_search_locations[0]) / "data/fonts"
-NOTO_SANS = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+NOTO_SANS = Path(__file__).resolve().parents[1] / "assets" / "fonts" / "NotoSans-Regular.ttf"
 
 
 # --- Sizes -------------------------------------------------------------------------------
