@@ -73,6 +73,5 @@ def test_a_bad_size_ends_with_exit_2_before_any_window(tmp_path):
     result = run_kiosk("--size", "huge", "--data", str(tmp_path))
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "torg-kiosk: --size 'huge' is not a size. Write it as WIDTHxHEIGHT, "
-        "e.g. --size 1920x1080."
+        "torg-kiosk: --size 'huge' is not a size. Write it as WIDTHxHEIGHT, e.g. --size 1920x1080."
     )

@@ -34,6 +34,7 @@ class HomeScreen(KioskScreen):
     date_text = StringProperty("")
 
     _ticker = None
+    _shown = None
 
     def on_activate(self) -> None:
         self._ticker = Clock.schedule_interval(lambda _dt: self.update_clock(), 1)
@@ -52,43 +53,57 @@ class HomeScreen(KioskScreen):
         app = self.app
         now, language = app.now(), app.language
         self.update_clock()
-        self._fill_now_and_next(now, language)
-        self._fill_services(now, language)
-        self._fill_announcements(now, language)
+        schedule = app.schedule
+        if schedule is None:
+            now_rows: list[dict] | None = None
+            notices: list[str] = []
+        else:
+            running, upcoming = schedule.now_and_next(app.site.id, now)
+            now_rows = present.now_and_next_lines(running, upcoming, language)[:MAX_NOW_ROWS]
+            notices = [
+                present.announcement_text(notice.text, language)
+                for notice in schedule.announcements(app.site.id, now)[:MAX_ANNOUNCEMENTS]
+            ]
+        services = [
+            {
+                "name": present.service_name(service, app.site.name, language),
+                "hours": present.hours_text(service.opening_hours, now.date(), language),
+                "closed": not service.opening_hours.on(now.date()),
+            }
+            for service in app.site.services
+        ]
+        # Widgets are rebuilt only when what they say changed: a refresh every few seconds
+        # (or a visitor going back and forth) then costs a few small queries, no layout.
+        shown = (language, now_rows, services, notices)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self._fill_now_and_next(now_rows, language)
+        self._fill_services(services)
+        self._fill_notices(notices)
 
-    def _fill_now_and_next(self, now, language) -> None:
+    def _fill_now_and_next(self, rows: list[dict] | None, language: str) -> None:
         box = self.ids.now_box
         box.clear_widgets()
-        schedule = self.app.schedule
-        if schedule is None:
+        if rows is None:
             box.add_widget(WrapLabel(text=present.text("loading", language)))
             return
-        running, upcoming = schedule.now_and_next(self.app.site.id, now)
-        rows = present.now_and_next_lines(running, upcoming, language)[:MAX_NOW_ROWS]
         for row in rows:
             box.add_widget(NowRow(**row))
         if not rows:
             box.add_widget(WrapLabel(text=present.text("nothing_more_today", language)))
 
-    def _fill_services(self, now, language) -> None:
+    def _fill_services(self, services: list[dict]) -> None:
         box = self.ids.services_box
         box.clear_widgets()
-        for service in self.app.site.services:
-            box.add_widget(
-                ServiceLine(
-                    name=present.service_name(service, self.app.site.name, language),
-                    hours=present.hours_text(service.opening_hours, now.date(), language),
-                    closed=not service.opening_hours.on(now.date()),
-                )
-            )
+        for service in services:
+            box.add_widget(ServiceLine(**service))
 
-    def _fill_announcements(self, now, language) -> None:
+    def _fill_notices(self, notices: list[str]) -> None:
         box = self.ids.notices_box
         box.clear_widgets()
-        schedule = self.app.schedule
-        notices = schedule.announcements(self.app.site.id, now) if schedule else []
-        for notice in notices[:MAX_ANNOUNCEMENTS]:
-            box.add_widget(NoticeLabel(text=present.announcement_text(notice.text, language)))
+        for notice in notices:
+            box.add_widget(NoticeLabel(text=notice))
         self.ids.notices_card.opacity = 1 if notices else 0
 
 

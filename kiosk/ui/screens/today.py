@@ -52,7 +52,15 @@ class TodayScreen(KioskScreen):
             upcoming = schedule.next_day_with_activities(site, now)
             self.empty_text = present.empty_day_text(upcoming, language)
 
+    _filters_shown = None
+
     def _fill_filters(self, categories: list[str], language: str) -> None:
+        shown = (tuple(categories), language)
+        if shown == self._filters_shown:
+            for button in self.ids.filters.children:
+                button.selected = button.category == self.category
+            return
+        self._filters_shown = shown
         box = self.ids.filters
         box.clear_widgets()
         if not categories:
