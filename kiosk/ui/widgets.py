@@ -120,13 +120,13 @@ def _draw_waves(x, y, width, height):
 
 
 def _draw_dots(x, y, width, height):
-    radius = height * 0.12
+    radius = height * 0.1
     gap = radius * 3.2
     row = 0
-    py = y + gap / 2
-    while py < y + height:
-        px = x + (gap / 2 if row % 2 else gap)
-        while px < x + width:
+    py = y + radius * 1.5
+    while py + radius <= y + height:  # whole dots only: nothing spills into the text below
+        px = x + (gap if row % 2 else gap / 2)
+        while px + radius <= x + width:
             Ellipse(pos=(px - radius, py - radius), size=(radius * 2, radius * 2))
             px += gap * 1.5
         py += gap
