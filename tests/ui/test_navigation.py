@@ -108,3 +108,27 @@ def test_week_and_contact_screens_open_from_home(ui):
     assert ui.screen.staffed == "Innbyggerservice er her nå, til 14:00."
     ui.tap(ui.screen.ids.bar.ids.home_button)
     assert ui.app.manager.current == "home"
+
+
+def test_an_empty_day_answers_kindly_with_what_is_on_next(ui):
+    from datetime import datetime
+
+    from kiosk.settings import OSLO
+
+    pinned = ui.app.now
+    sunday = datetime(2026, 12, 6, 12, 0, tzinfo=OSLO)
+    ui.app.now = lambda: sunday
+    try:
+        ui.app.go_home()
+        ui.frames()
+        ui.tap(ui.screen.ids.today_button)
+        today = ui.screen
+        assert today.ids.rows.data == []
+        assert today.empty_text.startswith(
+            "I dag er det ingen aktiviteter her. Neste: mandag 7. desember – "
+        )
+        assert today.ids.empty.text == today.empty_text
+    finally:
+        ui.app.now = pinned
+        ui.app.go_home()
+        ui.frames()
