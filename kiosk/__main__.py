@@ -47,7 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     configure_kivy(windowed=args.windowed, size=args.size)
     from kiosk.ui.app import KioskApp
 
-    KioskApp(kiosk=kiosk, site=site, clock=make_clock(args.now), windowed=args.windowed).run()
+    app = KioskApp(kiosk=kiosk, site=site, clock=make_clock(args.now), windowed=args.windowed)
+    if args.screenshot:
+        from kiosk.ui.snapshot import screenshot_when_ready
+
+        screenshot_when_ready(app, args.screenshot.absolute())
+    app.run()
     return 0
 
 

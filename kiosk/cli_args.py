@@ -24,6 +24,7 @@ class KioskArgs:
     now: datetime | None  # the pinned start of the clock, aware Europe/Oslo
     data: Path | None
     config: Path | None
+    screenshot: Path | None = None
 
 
 def parse_args(argv: list[str] | None = None) -> KioskArgs:
@@ -41,6 +42,9 @@ def parse_args(argv: list[str] | None = None) -> KioskArgs:
     )
     parser.add_argument("--data", type=Path, help="data folder (overrides data_dir)")
     parser.add_argument("--config", type=Path, help="path to kiosk.toml")
+    parser.add_argument(
+        "--screenshot", type=Path, help="save a picture of the screen to this PNG and stop"
+    )
     ns = parser.parse_args(argv)
     return KioskArgs(
         site=ns.site,
@@ -49,6 +53,7 @@ def parse_args(argv: list[str] | None = None) -> KioskArgs:
         now=parse_now(ns.now) if ns.now else None,
         data=ns.data,
         config=ns.config,
+        screenshot=ns.screenshot,
     )
 
 
