@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="path to kiosk.toml (default: config/kiosk.toml)")
     parser.add_argument("--site", help="torg id (default: the site in kiosk.toml)")
     parser.add_argument("--data", help="data folder (default: data_dir in kiosk.toml)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every skipped record")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more than problems")
     commands = parser.add_subparsers(dest="command", required=True)
     once = commands.add_parser("once", help="sync now; exit 0 only if every source succeeded")
     once.add_argument("--now", help="pretend it is this local time (2026-12-03T10:15)")
@@ -156,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.ERROR,
+        # Warnings (each skipped record with its reason, each refused feed) go to stderr, and so
+        # to the journal under systemd.
+        level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
