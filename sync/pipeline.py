@@ -19,11 +19,12 @@ import sqlite_utils
 
 from sync import store
 from sync.fetch import FetchError, FetchLimits, fetch
-from sync.formats.feed_v1 import iter_feed, occurrences_of
+from sync.formats.feed_v1 import iter_feed, occurrences_of, parse_feed
 from sync.formats.ical import parse_ical
 from sync.readahead import read_ahead
 from sync.records import FeedRefused, ParsedSource, Window
 from sync.recurrence import RecurrenceError
+from sync.subprocess_parse import PARALLEL_THRESHOLD_BYTES, feed_rows_in_child
 
 log = logging.getLogger(__name__)
 
@@ -75,29 +76,31 @@ class SourceResult:
 
 
 def parse_source(source: Source, body: bytes, *, window: Window, now: datetime) -> ParsedSource:
-    """Parse a source whole (tests, small sources); :func:`parse_chunks` streams."""
-    return ParsedSource.merge(parse_chunks(source, body, window=window, now=now))
+    """Parse a source whole, in this process (tests, re-expansion of a stored calendar)."""
+    if source.kind == "feed":
+        return parse_feed(body, window=window, now=now)
+    if source.kind == "ical":
+        return parse_ical(
+            body,
+            site=source.site or "",
+            window=window,
+            default_category=source.default_category,
+            source_label=source.id,
+        )
+    raise FeedRefused("unknown_kind", f"Unknown source kind {source.kind!r}.")
 
 
 def parse_chunks(
     source: Source, body: bytes, *, window: Window, now: datetime
-) -> Iterator[ParsedSource]:
-    """The source's records as chunks: a feed streams, a calendar comes as one chunk."""
+) -> Iterator[ParsedSource | store.RowChunk]:
+    """The source's records in chunks for the store: a big feed streams from a child process,
+    a feed from a helper thread, a calendar comes whole."""
     if source.kind == "feed":
+        if len(body) >= PARALLEL_THRESHOLD_BYTES:
+            # read_ahead keeps the pipe drained, so the child never waits for the inserts.
+            return read_ahead(feed_rows_in_child(source.id, body, window=window, now=now), 8)
         return read_ahead(iter_feed(body, window=window, now=now))
-    if source.kind == "ical":
-        return iter(
-            [
-                parse_ical(
-                    body,
-                    site=source.site or "",
-                    window=window,
-                    default_category=source.default_category,
-                    source_label=source.id,
-                )
-            ]
-        )
-    raise FeedRefused("unknown_kind", f"Unknown source kind {source.kind!r}.")
+    return iter([parse_source(source, body, window=window, now=now)])
 
 
 def sync_source(

@@ -242,18 +242,25 @@ def _occurrence_row(source: str, o: Occurrence) -> tuple:
     )
 
 
-def _insert_chunk(conn: sqlite3.Connection, source: str, chunk: ParsedSource) -> None:
-    conn.executemany(
-        "INSERT OR REPLACE INTO activities VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [_activity_row(source, a) for a in chunk.activities],
-    )
-    conn.executemany(
-        "INSERT OR REPLACE INTO occurrences VALUES (?,?,?,?,?,?,?,?,?)",
-        [_occurrence_row(source, o) for o in chunk.occurrences],
-    )
-    conn.executemany(
-        "INSERT OR REPLACE INTO announcements VALUES (?,?,?,?,?,?)",
-        [
+@dataclass
+class RowChunk:
+    """A chunk of one source's records as database rows: cheap to send between processes."""
+
+    activities: list[tuple]
+    occurrences: list[tuple]
+    announcements: list[tuple]
+    sites: list[tuple]
+    ticket_keys: list[tuple]
+    revoked_tickets: list[tuple]
+    skipped: int
+    first_skipped: Skipped | None
+
+
+def rows_of(source: str, chunk: ParsedSource) -> RowChunk:
+    return RowChunk(
+        activities=[_activity_row(source, a) for a in chunk.activities],
+        occurrences=[_occurrence_row(source, o) for o in chunk.occurrences],
+        announcements=[
             (
                 source,
                 a.id,
@@ -264,25 +271,33 @@ def _insert_chunk(conn: sqlite3.Connection, source: str, chunk: ParsedSource) ->
             )
             for a in chunk.announcements
         ],
+        sites=[(source, s["id"], s["name"]) for s in chunk.sites],
+        ticket_keys=[(source, k.kid, k.public_key, k.algorithm) for k in chunk.ticket_keys],
+        revoked_tickets=[(source, t) for t in chunk.revoked_tickets],
+        skipped=len(chunk.skipped),
+        first_skipped=chunk.skipped[0] if chunk.skipped else None,
+    )
+
+
+def _insert_rows(conn: sqlite3.Connection, rows: RowChunk) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO activities VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows.activities
     )
     conn.executemany(
-        "INSERT OR REPLACE INTO sites VALUES (?,?,?)",
-        [(source, s["id"], s["name"]) for s in chunk.sites],
+        "INSERT OR REPLACE INTO occurrences VALUES (?,?,?,?,?,?,?,?,?)", rows.occurrences
     )
     conn.executemany(
-        "INSERT OR REPLACE INTO ticket_keys VALUES (?,?,?,?)",
-        [(source, k.kid, k.public_key, k.algorithm) for k in chunk.ticket_keys],
+        "INSERT OR REPLACE INTO announcements VALUES (?,?,?,?,?,?)", rows.announcements
     )
-    conn.executemany(
-        "INSERT OR IGNORE INTO revoked_tickets VALUES (?,?)",
-        [(source, t) for t in chunk.revoked_tickets],
-    )
+    conn.executemany("INSERT OR REPLACE INTO sites VALUES (?,?,?)", rows.sites)
+    conn.executemany("INSERT OR REPLACE INTO ticket_keys VALUES (?,?,?,?)", rows.ticket_keys)
+    conn.executemany("INSERT OR IGNORE INTO revoked_tickets VALUES (?,?)", rows.revoked_tickets)
 
 
 def write_snapshot(
     db: sqlite_utils.Database,
     meta: SourceMeta,
-    chunks: Iterable[ParsedSource],
+    chunks: Iterable[ParsedSource | RowChunk],
     *,
     now: datetime,
     window: Window,
@@ -310,11 +325,12 @@ def write_snapshot(
             conn.execute(f"DELETE FROM {table} WHERE source = ?", (source,))
         conn.execute("DELETE FROM revoked_tickets WHERE source = ?", (source,))
         for chunk in chunks:
-            _insert_chunk(conn, source, chunk)
-            counts.activities += len(chunk.activities)
-            counts.skipped += len(chunk.skipped)
-            if chunk.skipped and counts.first_skipped is None:
-                counts.first_skipped = chunk.skipped[0]
+            rows = chunk if isinstance(chunk, RowChunk) else rows_of(source, chunk)
+            _insert_rows(conn, rows)
+            counts.activities += len(rows.activities)
+            counts.skipped += rows.skipped
+            if counts.first_skipped is None:
+                counts.first_skipped = rows.first_skipped
         counts.occurrences = conn.execute(
             "SELECT count(*) FROM occurrences WHERE source = ?", (source,)
         ).fetchone()[0]

@@ -1,0 +1,60 @@
+"""A big feed is parsed in a child process: same rows, same refusals, as in-process."""
+
+import pytest
+
+from sync import pipeline, store
+from sync.formats.feed_v1 import iter_feed
+from sync.pipeline import Source, sync_source
+from sync.records import FeedRefused, Window
+from sync.subprocess_parse import feed_rows_in_child
+from tests.conftest import DEMO_FEED, PINNED_NOW
+
+WINDOW = Window.around(PINNED_NOW)
+
+
+def test_the_child_gives_the_same_rows_as_parsing_here():
+    body = DEMO_FEED.read_bytes()
+    here = [store.rows_of("demo", c) for c in iter_feed(body, window=WINDOW, now=PINNED_NOW)]
+    there = list(feed_rows_in_child("demo", body, window=WINDOW, now=PINNED_NOW))
+    assert there == here
+    assert sum(len(chunk.activities) for chunk in there) > 50
+
+
+def test_a_refusal_in_the_child_is_raised_here_with_its_code():
+    body = DEMO_FEED.read_bytes()[:-500]  # cut off
+    with pytest.raises(FeedRefused) as refused:
+        list(feed_rows_in_child("demo", body, window=WINDOW, now=PINNED_NOW))
+    assert refused.value.code == "truncated"
+
+
+def dump(db):
+    return [
+        db.execute(f"SELECT * FROM {table} ORDER BY 1, 2, 3").fetchall()
+        for table in ("activities", "occurrences", "announcements", "ticket_keys")
+    ]
+
+
+def test_a_sync_through_the_child_stores_exactly_what_an_in_process_sync_stores(
+    tmp_path, monkeypatch
+):
+    source = Source("demo", "feed", str(DEMO_FEED))
+    in_process = store.open_db(tmp_path / "here.db")
+    assert sync_source(in_process, source, now=PINNED_NOW).outcome == "updated"
+
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD_BYTES", 0)
+    through_child = store.open_db(tmp_path / "child.db")
+    assert sync_source(through_child, source, now=PINNED_NOW).outcome == "updated"
+    assert dump(through_child) == dump(in_process)
+
+
+def test_a_refused_feed_through_the_child_keeps_the_last_good_data(tmp_path, monkeypatch):
+    good = Source("demo", "feed", str(DEMO_FEED))
+    db = store.open_db(tmp_path / "k.db")
+    sync_source(db, good, now=PINNED_NOW)
+    before = dump(db)
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(DEMO_FEED.read_bytes()[:-500])
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD_BYTES", 0)
+    result = sync_source(db, Source("demo", "feed", str(broken)), now=PINNED_NOW)
+    assert result.outcome == "refused"
+    assert dump(db) == before
