@@ -112,6 +112,27 @@ def px_per_mm(panel: PanelConfig) -> float:
     return max(panel.width_px / panel.width_mm, panel.height_px / panel.height_mm)
 
 
+def panel_for_window(panel: PanelConfig, window_width: int, window_height: int) -> PanelConfig:
+    """The configured physical panel as seen by a window of ``window_width``×``window_height``.
+
+    The kiosk always fills the panel, so whatever size the window has, it covers the panel's
+    physical size in the window's orientation: a portrait window (taller than wide) has the
+    panel's long side vertical. A window of another pixel size (tests at 1080×1920, a
+    smaller panel with the same millimetres) therefore gets its own pixel density:
+    ``px_per_mm = max(window_width / width_mm, window_height / height_mm)`` with the
+    millimetres turned to match. The reported DPI is never used.
+    """
+    long_mm = max(panel.width_mm, panel.height_mm)
+    short_mm = min(panel.width_mm, panel.height_mm)
+    portrait = window_height > window_width
+    return PanelConfig(
+        width_mm=short_mm if portrait else long_mm,
+        height_mm=long_mm if portrait else short_mm,
+        width_px=int(window_width),
+        height_px=int(window_height),
+    )
+
+
 def mm_to_px(millimetres: float, panel: PanelConfig) -> int:
     """Whole pixels covering at least ``millimetres`` on this panel."""
     # Round away float noise first, so exactly 42.000000001 px does not become 43.

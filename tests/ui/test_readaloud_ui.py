@@ -1,0 +1,135 @@
+"""Les opp: reads the screen in the screen's language with the real espeak-ng."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import UnitTestTouch
+
+from kiosk.speech import DEFAULT_VOLUME, Speaker, SpeakOutcome
+
+SCREENS = ("home", "today", "activity", "week", "contact")
+
+
+@pytest.fixture
+def reader(ui, tmp_path):
+    """The app's reader writing to a WAV file instead of a sound card; restored afterwards."""
+    app = ui.app
+    real = app.read_aloud.speaker
+    speaker = Speaker(output=tmp_path / "speech.wav")
+    app.read_aloud.speaker = speaker
+    ui.resize(1920, 1080)
+    yield speaker
+    speaker.stop()
+    app.read_aloud.speaker = real
+    app.choose_language("nb")
+    app.readaloud_notice = ""
+    ui.frames(2)
+
+
+def bar(ui):
+    """The read-aloud button of the screen on show."""
+    if ui.app.manager.current == "home":
+        return ui.screen.ids.access_buttons
+    return ui.screen.ids.bar.ids.access_buttons
+
+
+def show(ui, name):
+    if name == "activity":
+        ui.show("today")
+        ui.app.show_activity(ui.screen.ids.rows.data[0]["key"])
+        ui.frames(4)
+    else:
+        ui.show(name)
+
+
+@pytest.mark.parametrize("name", SCREENS)
+def test_every_screen_has_the_button_and_it_reads_the_screen(ui, reader, name, tmp_path):
+    reader_output = tmp_path / "speech.wav"
+    show(ui, name)
+    button = bar(ui).ids.read_button
+    assert button.text == "Les opp"
+    ui.tap(button)
+    assert ui.app.read_aloud.last_outcome is SpeakOutcome.STARTED
+    spoken = ui.app.read_aloud.last_text
+    assert spoken.strip()
+    assert "Les opp" not in spoken  # button words are not read as content
+    assert reader.wait(timeout=60)
+    assert reader_output.exists() and reader_output.stat().st_size > 1000
+
+
+def test_home_reads_the_torg_the_time_and_now_and_next(ui, reader):
+    show(ui, "home")
+    spoken = ui.screen.spoken_text("nb")
+    assert ui.app.site.name in spoken
+    assert ui.screen.clock_text in spoken
+    first_row = next(child for child in ui.screen.ids.now_box.children[::-1])
+    assert first_row.title in spoken
+
+
+def test_the_activity_screen_reads_title_time_room_and_description(ui, reader):
+    show(ui, "activity")
+    screen = ui.screen
+    spoken = screen.spoken_text("nb")
+    for part in (screen.title, screen.when, screen.room, screen.description):
+        assert part in spoken
+    assert spoken.index(screen.title) < spoken.index(screen.description)
+
+
+def test_today_reads_the_list(ui, reader):
+    show(ui, "today")
+    spoken = ui.screen.spoken_text("nb")
+    assert ui.screen.ids.rows.data[0]["title"] in spoken
+
+
+def test_any_touch_interrupts_and_a_second_tap_starts_again(ui):
+    app = ui.app
+    real = app.read_aloud.speaker
+    # Discarded audio plays in real time on no device; a long text keeps it busy.
+    speaker = Speaker(output="discard")
+    app.read_aloud.speaker = speaker
+    try:
+        show(ui, "activity")
+        speaker.speak("Dette er en lang tekst. " * 40, "nb")
+        first = speaker.pid
+        assert speaker.is_speaking
+        touch = UnitTestTouch(5, 500)  # anywhere: here the empty margin of the screen
+        touch.touch_down()
+        touch.touch_up()
+        ui.frames(2)
+        assert not speaker.is_speaking
+        ui.tap(bar(ui).ids.read_button)
+        ui.tap(bar(ui).ids.read_button)
+        assert speaker.pid not in (None, first)
+        assert app.read_aloud.last_outcome is SpeakOutcome.STARTED
+    finally:
+        speaker.stop()
+        app.read_aloud.speaker = real
+
+
+def test_somali_says_there_is_no_voice_instead_of_reading(ui, reader):
+    ui.app.choose_language("so")
+    show(ui, "today")
+    ui.tap(bar(ui).ids.read_button)
+    assert ui.app.read_aloud.last_outcome is SpeakOutcome.NO_VOICE
+    assert not reader.is_speaking
+    status = ui.screen.ids.bar.ids.status_label
+    expected = ui.app.tr("Opplesing finnes ikke på dette språket.", "so")
+    assert status.text == expected == ui.app.readaloud_notice
+    # The next touch clears the notice.
+    ui.tap(ui.screen.ids.bar.ids.home_button)
+    assert ui.app.readaloud_notice == ""
+
+
+def test_english_is_read_in_english(ui, reader):
+    ui.app.choose_language("en")
+    show(ui, "contact")
+    ui.tap(bar(ui).ids.read_button)
+    assert bar(ui).ids.read_button.text == "Read aloud"
+    assert ui.app.read_aloud.last_outcome is SpeakOutcome.STARTED
+
+
+def test_the_volume_goes_back_to_the_default_for_the_next_visitor(ui):
+    ui.app.read_aloud.speaker.volume = 170
+    ui.app.idle.visitor.forget_visitor()
+    assert ui.app.read_aloud.speaker.volume == DEFAULT_VOLUME
+    ui.frames(3)
