@@ -1,179 +1,40 @@
 """What the screen says, as plain data: no Kivy here, so every sentence is testable.
 
 Screens turn schedule objects into dicts with :func:`card` (one RecycleView row) and ask the
-other functions here for the Norwegian (or English) sentences around them.
+other functions here for the sentences around them, in the visitor's language. The words come
+from the gettext catalogs through :mod:`kiosk.i18n`; every msgid is the bokmål text, marked
+``_("…")`` where it is written so ``tools/i18n.py extract`` finds it.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from kiosk.i18n import N_, category_name, long_date, time_text, translator, weekday_name
 from kiosk.schedule import DataFreshness, OccurrenceView
 from kiosk.settings import OpeningHours, Service
 
-LANGUAGES = (("nb", "Norsk"), ("en", "English"))
 
-WEEKDAYS = {
-    "nb": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-MONTHS = {
-    "nb": (
-        *("januar", "februar", "mars", "april", "mai", "juni", "juli"),
-        *("august", "september", "oktober", "november", "desember"),
-    ),
-    "en": (
-        *("January", "February", "March", "April", "May", "June", "July"),
-        *("August", "September", "October", "November", "December"),
-    ),
-}
-
-CATEGORIES = {
-    "nb": {
-        "exercise": "Trening",
-        "digital-help": "Digital hjelp",
-        "language": "Språk",
-        "culture": "Kultur",
-        "children": "Barn",
-        "walk": "Tur",
-        "social": "Sosialt",
-        "learning": "Læring",
-        "health": "Helse",
-        "service": "Innbyggerservice",
-        "other": "Annet",
-    },
-    "en": {
-        "exercise": "Exercise",
-        "digital-help": "Digital help",
-        "language": "Language",
-        "culture": "Culture",
-        "children": "Children",
-        "walk": "Walks",
-        "social": "Social",
-        "learning": "Learning",
-        "health": "Health",
-        "service": "Citizen service",
-        "other": "Other",
-    },
-}
-
-#: The screen's fixed words. Norwegian first; a language missing a word falls back to it.
-STRINGS = {
-    "nb": {
-        "today_button": "Dagens aktiviteter",
-        "week_button": "Denne uka",
-        "contact_button": "Snakk med kommunen",
-        "language_button": "Språk / Language",
-        "home": "Hjem",
-        "back": "Tilbake",
-        "all": "Alle",
-        "now": "Nå",
-        "next": "Snart",
-        "cancelled": "AVLYST",
-        "today_title": "I dag",
-        "week_title": "Neste sju dager",
-        "in_house": "I huset i dag",
-        "notices": "Beskjeder",
-        "now_and_next": "Nå og snart",
-        "nothing_now": "Ingen aktiviteter akkurat nå.",
-        "nothing_more_today": "Ikke mer på programmet i dag.",
-        "closed_today": "stengt i dag",
-        "loading": "Henter program …",
-        "updated": "Oppdatert {time}",
-        "offline": "Uten nett — viser data fra {when}",
-        "no_data": "Fant ikke noe program ennå. Vi prøver igjen snart.",
-        "empty_day": "I dag er det ingen aktiviteter her.",
-        "empty_day_next": "I dag er det ingen aktiviteter her. Neste: {day} – {title} {time}",
-        "empty_week_day": "Ingen aktiviteter",
-        "scan_to_take": "Skann med mobilen for å ta det med deg",
-        "registration_required": "Påmelding kreves",
-        "registration_places": "Påmelding kreves – {count} plasser",
-        "no_registration": "Ingen påmelding – bare kom",
-        "until": "til {time}",
-        "contact_title": "Snakk med kommunen",
-        "contact_intro": "Innbyggerservice hjelper deg med skjema, BankID og spørsmål "
-        "til kommunen.",
-        "staff_here_now": "Innbyggerservice er her nå, til {time}.",
-        "staff_later_today": "Innbyggerservice er her i dag {hours}.",
-        "staff_this_week": "Innbyggerservice er på torget {days}.",
-        "staff_never": "Innbyggerservice har ingen faste dager her.",
-        "call_us": "Ring oss",
-        "scan_to_book": "Skann for å bestille et digitalt møte",
-        "language_title": "Velg språk",
-        "close": "Lukk",
-        "yesterday": "i går",
-        "and": "og",
-    },
-    "en": {
-        "today_button": "Today's activities",
-        "week_button": "This week",
-        "contact_button": "Talk to the kommune",
-        "language_button": "Språk / Language",
-        "home": "Home",
-        "back": "Back",
-        "all": "All",
-        "now": "Now",
-        "next": "Soon",
-        "cancelled": "CANCELLED",
-        "today_title": "Today",
-        "week_title": "The next seven days",
-        "in_house": "In the building today",
-        "notices": "Notices",
-        "now_and_next": "Now and next",
-        "nothing_now": "Nothing on right now.",
-        "nothing_more_today": "Nothing more on today.",
-        "closed_today": "closed today",
-        "loading": "Fetching the programme …",
-        "updated": "Updated {time}",
-        "offline": "Offline — showing data from {when}",
-        "no_data": "No programme found yet. We will try again soon.",
-        "empty_day": "There are no activities here today.",
-        "empty_day_next": "There are no activities here today. Next: {day} – {title} {time}",
-        "empty_week_day": "No activities",
-        "scan_to_take": "Scan with your phone to take it with you",
-        "registration_required": "Registration required",
-        "registration_places": "Registration required – {count} places",
-        "no_registration": "No registration – just come",
-        "until": "until {time}",
-        "contact_title": "Talk to the kommune",
-        "contact_intro": "Citizen service helps you with forms, BankID and questions for the "
-        "kommune.",
-        "staff_here_now": "Citizen service staff are here now, until {time}.",
-        "staff_later_today": "Citizen service staff are here today {hours}.",
-        "staff_this_week": "Citizen service staff are at the torg {days}.",
-        "staff_never": "Citizen service has no regular days here.",
-        "call_us": "Call us",
-        "scan_to_book": "Scan to book a digital meeting",
-        "language_title": "Choose language",
-        "close": "Close",
-        "yesterday": "yesterday",
-        "and": "and",
-    },
-}
+def gettext(language: str):
+    """The ``gettext`` function of ``language``'s catalog (msgids are the bokmål texts)."""
+    return translator(language).gettext
 
 
-def text(key: str, language: str, **values: object) -> str:
-    """The screen's word ``key`` in ``language`` (else Norwegian), with ``values`` filled in."""
-    words = STRINGS.get(language, STRINGS["nb"])
-    return words.get(key, STRINGS["nb"][key]).format(**values)
-
-
-def _lang(language: str) -> str:
-    return language if language in WEEKDAYS else "nb"
+def text(msgid: str, language: str, **values: object) -> str:
+    """``msgid`` (a bokmål text already marked with ``_()`` or ``N_()`` where it is written)
+    in ``language``, with ``values`` filled in; a missing translation shows bokmål."""
+    translated = translator(language).gettext(msgid)
+    return translated.format(**values) if values else translated
 
 
 def clock_text(moment: datetime | time) -> str:
-    """``10:15``."""
-    return f"{moment.hour:02d}:{moment.minute:02d}"
+    """``10:15``, in every language (see :func:`kiosk.i18n.time_text`)."""
+    return time_text(moment, "nb")
 
 
 def day_text(day: date, language: str = "nb") -> str:
     """``torsdag 3. desember`` (English: ``Thursday 3 December``)."""
-    lang = _lang(language)
-    weekday = WEEKDAYS[lang][day.weekday()]
-    month = MONTHS[lang][day.month - 1]
-    dot = "." if lang == "nb" else ""
-    return f"{weekday} {day.day}{dot} {month}"
+    return long_date(day, language)
 
 
 def hour_text(moment: time) -> str:
@@ -190,7 +51,7 @@ def hours_text(hours: OpeningHours, day: date, language: str = "nb") -> str:
     """``10–16``, ``08:30–12, 13–15`` or ``stengt i dag``."""
     ranges = hours.on(day)
     if not ranges:
-        return text("closed_today", language)
+        return text(N_("stengt i dag"), language)
     return ", ".join(f"{hour_text(start)}–{hour_text(end)}" for start, end in ranges)
 
 
@@ -213,8 +74,7 @@ def service_name(service: Service, site_name: str, language: str = "nb") -> str:
 
 
 def category_text(category: str, language: str = "nb") -> str:
-    names = CATEGORIES[_lang(language)]
-    return names.get(category, names["other"])
+    return category_name(category, language)
 
 
 def place_text(occurrence: OccurrenceView) -> str:
@@ -224,20 +84,29 @@ def place_text(occurrence: OccurrenceView) -> str:
 
 def registration_text(occurrence: OccurrenceView, language: str = "nb") -> str:
     if not occurrence.registration_required:
-        return text("no_registration", language)
+        return text(N_("Ingen påmelding – bare kom"), language)
     if occurrence.registration_capacity:
-        return text("registration_places", language, count=occurrence.registration_capacity)
-    return text("registration_required", language)
+        return text(
+            N_("Påmelding kreves – {count} plasser"),
+            language,
+            count=occurrence.registration_capacity,
+        )
+    return text(N_("Påmelding kreves"), language)
+
+
+def fallback_note(fell_back: bool, language: str) -> str:
+    """The small marker beside feed text the feed has no translation of: *Vises på norsk*."""
+    return text(N_("Vises på norsk"), language) if fell_back else ""
 
 
 def card(occurrence: OccurrenceView, now: datetime, language: str = "nb") -> dict:
     """One row of a list: every field a row widget shows, already in words."""
-    title, _ = occurrence.text("title", language)
+    title, fell_back = occurrence.text("title", language)
     running = occurrence.is_running(now) and not occurrence.cancelled
     if occurrence.cancelled:
-        marker = text("cancelled", language)
+        marker = text(N_("AVLYST"), language)
     elif running:
-        marker = text("now", language)
+        marker = text(N_("Nå"), language)
     else:
         marker = ""
     return {
@@ -246,6 +115,7 @@ def card(occurrence: OccurrenceView, now: datetime, language: str = "nb") -> dic
         "title": title,
         "place": place_text(occurrence),
         "category_text": category_text(occurrence.category, language),
+        "fallback_note": fallback_note(fell_back, language),
         "marker": marker,
         "running": running,
         "past": occurrence.is_past(now),
@@ -255,8 +125,8 @@ def card(occurrence: OccurrenceView, now: datetime, language: str = "nb") -> dic
 
 def detail(occurrence: OccurrenceView, language: str = "nb") -> dict:
     """Everything the activity screen shows about one occurrence."""
-    title, _ = occurrence.text("title", language)
-    description, _ = occurrence.text("description", language)
+    title, title_fell_back = occurrence.text("title", language)
+    description, description_fell_back = occurrence.text("description", language)
     return {
         "key": occurrence.key,
         "title": title,
@@ -266,6 +136,9 @@ def detail(occurrence: OccurrenceView, language: str = "nb") -> dict:
         "organizer": occurrence.organizer or "",
         "category_text": category_text(occurrence.category, language),
         "description": description,
+        "fallback_note": fallback_note(
+            title_fell_back or (bool(description) and description_fell_back), language
+        ),
         "registration": registration_text(occurrence, language),
         "cancelled": occurrence.cancelled,
         "link": occurrence.link or "",
@@ -275,18 +148,18 @@ def detail(occurrence: OccurrenceView, language: str = "nb") -> dict:
 def status_line(freshness: DataFreshness | None, now: datetime, language: str = "nb") -> str:
     """``Oppdatert 10:42`` or ``Uten nett — viser data fra i går 21:00``."""
     if freshness is None or freshness.last_success is None:
-        return text("loading", language)
+        return text(N_("Henter program …"), language)
     when = freshness.last_success
     if not freshness.is_stale():
-        return text("updated", language, time=clock_text(when))
+        return text(N_("Oppdatert {time}"), language, time=clock_text(when))
     today = now.date()
     if when.date() == today:
         day = ""
     elif when.date() == today - timedelta(days=1):
-        day = text("yesterday", language) + " "
+        day = text(N_("i går"), language) + " "
     else:
         day = day_text(when.date(), language) + " "
-    return text("offline", language, when=f"{day}{clock_text(when)}")
+    return text(N_("Uten nett — viser data fra {when}"), language, when=f"{day}{clock_text(when)}")
 
 
 def now_and_next_lines(
@@ -301,8 +174,8 @@ def now_and_next_lines(
         rows.append(
             {
                 "key": occurrence.key,
-                "label": text("now", language),
-                "time_text": text("until", language, time=clock_text(occurrence.end)),
+                "label": text(N_("Nå"), language),
+                "time_text": text(N_("til {time}"), language, time=clock_text(occurrence.end)),
                 "title": title,
                 "place": occurrence.room or "",
             }
@@ -312,7 +185,7 @@ def now_and_next_lines(
         rows.append(
             {
                 "key": occurrence.key,
-                "label": text("next", language),
+                "label": text(N_("Snart"), language),
                 "time_text": clock_text(occurrence.start),
                 "title": title,
                 "place": occurrence.room or "",
@@ -324,12 +197,12 @@ def now_and_next_lines(
 def empty_day_text(next_day: tuple[date, list[OccurrenceView]] | None, language: str = "nb") -> str:
     """The kind answer on a day with nothing on: what is on next, if we know."""
     if not next_day:
-        return text("empty_day", language)
+        return text(N_("I dag er det ingen aktiviteter her."), language)
     day, items = next_day
     first = items[0]
     title, _ = first.text("title", language)
     return text(
-        "empty_day_next",
+        N_("I dag er det ingen aktiviteter her. Neste: {day} – {title} {time}"),
         language,
         day=day_text(day, language),
         title=title,
@@ -343,24 +216,27 @@ def staffed_text(hours: OpeningHours, now: datetime, language: str = "nb") -> st
     current = now.time().replace(tzinfo=None)
     for start, end in hours.on(today):
         if start <= current < end:
-            return text("staff_here_now", language, time=clock_text(end))
+            return text(
+                N_("Innbyggerservice er her nå, til {time}."), language, time=clock_text(end)
+            )
     later = [(start, end) for start, end in hours.on(today) if start > current]
     if later:
         spans = ", ".join(f"{hour_text(s)}–{hour_text(e)}" for s, e in later)
-        return text("staff_later_today", language, hours=spans)
+        return text(N_("Innbyggerservice er her i dag {hours}."), language, hours=spans)
     days = []
     for offset in range(1, 8):
         day = today + timedelta(days=offset)
         ranges = hours.on(day)
         if ranges:
             spans = ", ".join(f"{hour_text(s)}–{hour_text(e)}" for s, e in ranges)
-            days.append(f"{WEEKDAYS[_lang(language)][day.weekday()]} {spans}")
+            days.append(f"{weekday_name(day, language)} {spans}")
     if not days:
-        return text("staff_never", language)
-    joined = days[0] if len(days) == 1 else ", ".join(days[:-1]) + f" {text('and', language)} "
+        return text(N_("Innbyggerservice har ingen faste dager her."), language)
+    and_word = text(N_("og"), language)
+    joined = days[0] if len(days) == 1 else ", ".join(days[:-1]) + f" {and_word} "
     if len(days) > 1:
         joined += days[-1]
-    return text("staff_this_week", language, days=joined)
+    return text(N_("Innbyggerservice er på torget {days}."), language, days=joined)
 
 
 def announcement_text(texts: dict[str, str], language: str = "nb") -> str:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from kiosk import present
+from kiosk.i18n import translator
 from kiosk.schedule import DataFreshness, OccurrenceView
 from kiosk.settings import OSLO, LocalText, OpeningHours, Service, load_site
 
@@ -163,5 +164,40 @@ def test_staffed_hours_now_later_and_this_week():
     assert present.staffed_text(hours(), NOW) == "Innbyggerservice har ingen faste dager her."
 
 
-def test_english_words_exist_for_every_norwegian_one():
-    assert set(present.STRINGS["en"]) == set(present.STRINGS["nb"])
+def test_the_words_come_from_each_languages_catalog():
+    assert present.text("Tilbake", "en") == "Back"
+    assert present.text("Tilbake", "nb") == "Tilbake"
+    assert present.text("Tilbake", "uk") == translator("uk").gettext("Tilbake") != "Tilbake"
+    assert present.text("Oppdatert {time}", "pl", time="10:42").endswith("10:42")
+
+
+def test_an_unknown_language_speaks_bokmal():
+    assert present.text("Tilbake", "xx") == "Tilbake"
+
+
+def test_dates_and_categories_in_ukrainian_and_arabic():
+    assert present.day_text(date(2026, 12, 3), "uk") == "четвер, 3 грудня"
+    assert present.category_text("exercise", "en") == "Exercise"
+    assert present.category_text("no-such-category", "nb") == "Annet"
+    assert present.category_text("exercise", "ar") == translator("ar").pgettext(
+        "category", "Trening"
+    )
+
+
+def test_a_card_in_english_marks_a_title_the_feed_has_only_in_norwegian():
+    only_nb = occurrence(titles={"nb": "Strikkekafé"})
+    assert present.card(only_nb, NOW, "en")["fallback_note"] == "Shown in Norwegian"
+    assert present.card(occurrence(), NOW, "en")["fallback_note"] == ""
+    assert present.card(only_nb, NOW, "nb")["fallback_note"] == ""
+
+
+def test_the_detail_marks_a_description_shown_in_norwegian():
+    assert present.detail(occurrence(), "en")["fallback_note"] == "Shown in Norwegian"
+    assert present.detail(occurrence(), "nb")["fallback_note"] == ""
+
+
+def test_staffed_days_in_english():
+    tue_thu = hours(CLOSED, ((time(10), time(14)),), CLOSED, ((time(10), time(14)),))
+    assert present.staffed_text(tue_thu, NOW.replace(hour=18), "en") == (
+        "Citizen service staff are at the torg Tuesday 10–14 and Thursday 10–14."
+    )

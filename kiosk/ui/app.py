@@ -21,6 +21,8 @@ from kivy.properties import (
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk import present
+from kiosk.i18n import CODES, DEFAULT
+from kiosk.i18n import language as language_info
 from kiosk.schedule import Schedule
 from kiosk.settings import KioskConfig, SiteConfig
 from kiosk.sync_worker import SyncWorker, database_path, make_sync_once
@@ -30,7 +32,7 @@ from kiosk.ui.screens.contact import ContactScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.today import TodayScreen
 from kiosk.ui.screens.week import WeekScreen
-from kiosk.ui.widgets import LanguagePicker
+from kiosk.ui.widgets import LanguagePicker, font_family, font_files
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,10 @@ class KioskApp(App):
     u = NumericProperty(1.0)
     portrait = BooleanProperty(False)
     language = StringProperty("nb")
+    # Follow ``language`` (see on_language): every label binds these in kv.
+    rtl = BooleanProperty(False)
+    font_name = StringProperty(font_family(DEFAULT))
+    font_bold = StringProperty(font_files(DEFAULT)[1])
     status_text = StringProperty("")
     site = ObjectProperty(None)
 
@@ -73,7 +79,7 @@ class KioskApp(App):
         self.site = site
         self.now = clock
         self.windowed = windowed
-        self.language = kiosk.language if kiosk.language in present.STRINGS else "nb"
+        self.language = kiosk.language if kiosk.language in CODES else DEFAULT
         self.schedule: Schedule | None = None
         self.worker: SyncWorker | None = None
         self.manager: ScreenManager | None = None
@@ -124,9 +130,19 @@ class KioskApp(App):
         """F1 opens nothing on a kiosk."""
         return False
 
-    def tr(self, key: str, language: str) -> str:
-        """A fixed word of the screen, for kv bindings (``language`` makes kv re-bind)."""
-        return present.text(key, language)
+    def tr(self, msgid: str, language: str, **values) -> str:
+        """``msgid`` (a bokmål text, marked ``_('…')`` in kv) in ``language``.
+
+        kv writes ``app.tr(_('Hjem'), app.language)``: naming ``app.language`` makes Kivy
+        evaluate the text again when the visitor picks another language.
+        """
+        return present.text(msgid, language, **values)
+
+    def on_language(self, _app, code: str) -> None:
+        # The font and direction change with the language, before any text is redrawn.
+        self.rtl = language_info(code).rtl
+        self.font_name = font_family(code)
+        self.font_bold = font_files(code)[1]
 
     def sized(self, value, _portrait: bool):
         """``value``; for kv sizes whose size_hint switches with the orientation.

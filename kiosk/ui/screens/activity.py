@@ -20,6 +20,7 @@ class ActivityScreen(KioskScreen):
     category_text = StringProperty("")
     registration = StringProperty("")
     description = StringProperty("")
+    fallback_note = StringProperty("")
     link = StringProperty("")
     cancelled = BooleanProperty(False)
 
@@ -27,7 +28,7 @@ class ActivityScreen(KioskScreen):
         schedule = self.app.schedule
         occurrence = schedule.occurrence(self.key) if (schedule and self.key) else None
         if occurrence is None:
-            self.title, self.when, self.link = "", "", ""
+            self.title, self.when, self.link, self.fallback_note = "", "", "", ""
             return
         shown = present.detail(occurrence, self.app.language)
         self.title = shown["title"]
@@ -37,8 +38,15 @@ class ActivityScreen(KioskScreen):
         self.category_text = shown["category_text"]
         self.registration = shown["registration"]
         self.description = shown["description"]
+        self.fallback_note = shown["fallback_note"]
         self.cancelled = shown["cancelled"]
         self.link = shown["link"]  # the QR redraws only when the link changes
+
+    def spoken_text(self, language: str) -> str:
+        """Title, time, room and description; "AVLYST" first when it is cancelled."""
+        banner = self.ids.cancelled_banner.text if self.cancelled else ""
+        parts = (banner, self.title, self.when, self.room, self.description)
+        return ".\n".join(part for part in parts if part.strip())
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -11,6 +11,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import present
+from kiosk.i18n import N_
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import WrapLabel
 
@@ -86,12 +87,14 @@ class HomeScreen(KioskScreen):
         box = self.ids.now_box
         box.clear_widgets()
         if rows is None:
-            box.add_widget(WrapLabel(text=present.text("loading", language)))
+            box.add_widget(WrapLabel(text=present.text(N_("Henter program …"), language)))
             return
         for row in rows:
             box.add_widget(NowRow(**row))
         if not rows:
-            box.add_widget(WrapLabel(text=present.text("nothing_more_today", language)))
+            box.add_widget(
+                WrapLabel(text=present.text(N_("Ikke mer på programmet i dag."), language))
+            )
 
     def _fill_services(self, services: list[dict]) -> None:
         box = self.ids.services_box

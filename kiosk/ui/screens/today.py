@@ -8,6 +8,7 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 
 from kiosk import present
+from kiosk.i18n import N_
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import QuietButton
 
@@ -31,13 +32,12 @@ class TodayScreen(KioskScreen):
     def refresh(self) -> None:
         app = self.app
         now, language, site = app.now(), app.language, app.site.id
-        self.title = (
-            f"{present.text('today_title', language)} – {present.day_text(now.date(), language)}"
-        )
+        today_word = present.text(N_("I dag"), language)
+        self.title = f"{today_word} – {present.day_text(now.date(), language)}"
         schedule = app.schedule
         if schedule is None:
             self.ids.rows.data = []
-            self.empty_text = present.text("loading", language)
+            self.empty_text = present.text(N_("Henter program …"), language)
             self._fill_filters([], language)
             return
         categories = schedule.categories(site, now.date())
@@ -65,7 +65,7 @@ class TodayScreen(KioskScreen):
         box.clear_widgets()
         if not categories:
             return
-        options = [("", present.text("all", language))] + [
+        options = [("", present.text(N_("Alle"), language))] + [
             (category, present.category_text(category, language)) for category in categories
         ]
         for category, label in options:

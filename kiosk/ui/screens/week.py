@@ -11,6 +11,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import present
+from kiosk.i18n import N_
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import LineLabel
 
@@ -38,7 +39,10 @@ class WeekScreen(KioskScreen):
         schedule = app.schedule
         if schedule is None:
             self.ids.rows.data = [
-                {"viewclass": "WeekDayHeading", "text": present.text("loading", language)}
+                {
+                    "viewclass": "WeekDayHeading",
+                    "text": present.text(N_("Henter program …"), language),
+                }
             ]
             return
         rows: list[dict] = []
@@ -52,7 +56,7 @@ class WeekScreen(KioskScreen):
                         "key": shown["key"],
                         "time_text": present.clock_text(item.start),
                         "title": shown["title"],
-                        "marker": present.text("cancelled", language) if item.cancelled else "",
+                        "marker": present.text(N_("AVLYST"), language) if item.cancelled else "",
                         "cancelled": item.cancelled,
                     }
                 )
@@ -62,7 +66,7 @@ class WeekScreen(KioskScreen):
                         "viewclass": "WeekRow",
                         "key": "",
                         "time_text": "",
-                        "title": present.text("empty_week_day", language),
+                        "title": present.text(N_("Ingen aktiviteter"), language),
                         "marker": "",
                         "cancelled": False,
                     }
