@@ -25,8 +25,11 @@ from kiosk.i18n import CODES, DEFAULT
 from kiosk.i18n import language as language_info
 from kiosk.schedule import Schedule
 from kiosk.settings import KioskConfig, SiteConfig
+from kiosk.speech import Speaker
 from kiosk.sync_worker import SyncWorker, database_path, make_sync_once
-from kiosk.ui import theme
+from kiosk.ui import a11y, theme
+from kiosk.ui.idle_ui import guard_for
+from kiosk.ui.readaloud import ReadAloud
 from kiosk.ui.screens.activity import ActivityScreen
 from kiosk.ui.screens.contact import ContactScreen
 from kiosk.ui.screens.home import HomeScreen
@@ -53,6 +56,11 @@ class KioskApp(App):
     font_name = StringProperty(font_family(DEFAULT))
     font_bold = StringProperty(font_files(DEFAULT)[1])
     status_text = StringProperty("")
+    # Large-text mode (kiosk.ui.a11y): labels never draw below text_floor (0 when off).
+    large_text = BooleanProperty(False)
+    text_floor = NumericProperty(0)
+    # Shown in the bottom bar instead of the status line, e.g. "no voice for this language".
+    readaloud_notice = StringProperty("")
     site = ObjectProperty(None)
 
     c_background = ListProperty([1, 1, 1, 1])
@@ -117,10 +125,14 @@ class KioskApp(App):
         self.update_status()
         Clock.schedule_interval(lambda _dt: self._refresh_trigger(), STATUS_TICK_SECONDS)
         self.start_sync_worker(self.kiosk)
+        self.read_aloud = ReadAloud(Speaker())
+        self.idle = guard_for(self, self.read_aloud.speaker)
         return self.manager
 
     def on_start(self) -> None:
         self.refresh_all()
+        self.read_aloud.start()
+        self.idle.start()
 
     def on_stop(self) -> None:
         if self.worker:
@@ -159,6 +171,18 @@ class KioskApp(App):
         width, height = size
         self.u = theme.unit_scale(width, height)
         self.portrait = height > width
+        self.on_large_text(self, self.large_text)
+
+    # -- accessibility -----------------------------------------------------------------------
+
+    def on_large_text(self, _app, large: bool) -> None:
+        self.text_floor = a11y.large_text_floor(self.kiosk.panel, Window.size) if large else 0
+
+    def toggle_large_text(self) -> None:
+        self.large_text = not self.large_text
+
+    def read_screen_aloud(self) -> None:
+        self.readaloud_notice = self.read_aloud.read(self.manager.current_screen, self.language)
 
     def _on_request_close(self, *_args, **_kwargs) -> bool:
         # Returning True refuses: a kiosk is closed by its service manager, not by a visitor.

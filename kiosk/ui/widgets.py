@@ -13,7 +13,6 @@ from kivy.graphics import Color, Ellipse, Line, Mesh
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
-from kivy.resources import resource_find
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
@@ -22,10 +21,12 @@ from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.uix.widget import Widget
+from kivy.resources import resource_find
 from kivy.utils import escape_markup, get_hex_from_color
 
 from kiosk.bidi import display_text, has_rtl
 from kiosk.i18n import LANGUAGES, font_for, language
+from kiosk.ui.a11y import AccessButtons, LargeText  # noqa: F401 (kv uses AccessButtons)
 
 QUIET_ZONE_MODULES = 4
 ROBOTO = tuple(resource_find(f"data/fonts/Roboto-{face}.ttf") for face in ("Regular", "Bold"))
@@ -70,7 +71,7 @@ def _unescape_markup(text: str) -> str:
     return text.replace("&bl;", "[").replace("&br;", "]").replace("&amp;", "&")
 
 
-class BidiLabel(Label):
+class BidiLabel(LargeText, Label):
     """A label that draws Arabic joined and right to left (Kivy does neither by itself).
 
     ``text`` stays the logical text (what tests and read-aloud see); only the core label gets

@@ -5,6 +5,9 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.uix.screenmanager import Screen
 
+from kiosk.ui.readaloud import visible_text
+from kiosk.ui.widgets import BottomBar
+
 
 class KioskScreen(Screen):
     """A screen that redraws its data with :meth:`refresh` whenever it is about to show.
@@ -28,6 +31,10 @@ class KioskScreen(Screen):
 
     def refresh(self) -> None:
         """Show the current data; called on entry and when new data arrives."""
+
+    def spoken_text(self, language: str) -> str:
+        """What "Les opp" reads: by default every visible text above the bottom bar."""
+        return visible_text(self, skip=(BottomBar,))
 
     def on_activate(self) -> None:
         """The screen is now visible."""
