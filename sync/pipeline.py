@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
+import orjson
 import requests
 import sqlite_utils
 
 from sync import store
 from sync.fetch import FetchError, FetchLimits, fetch
-from sync.formats.feed_v1 import iter_feed, occurrences_of, parse_feed
+from sync.formats.feed_v1 import activity_from_record, iter_feed, occurrences_of, parse_feed
 from sync.formats.ical import parse_ical
 from sync.readahead import read_ahead
 from sync.records import FeedRefused, ParsedSource, Window
@@ -212,8 +213,8 @@ def _reexpand(
         if source.kind == "feed":
             occurrences = (
                 occurrence
-                for activity in store.stored_recurrences(db, source.id)
-                for occurrence in occurrences_of(activity, window)
+                for doc in store.stored_documents(db, source.id)
+                for occurrence in occurrences_of(activity_from_record(orjson.loads(doc)), window)
             )
         else:
             body = store.stored_body(db, source.id)

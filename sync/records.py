@@ -60,7 +60,7 @@ class Window:
         )
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Registration:
     required: bool = False
     capacity: int | None = None
@@ -96,8 +96,14 @@ class Activity:
 
     def as_feed_record(self) -> dict:
         """The activity in feed v1 shape (what the store keeps as its document)."""
-        record: dict = {"id": self.id, "site": self.site, "title": self.title}
+        record: dict = {
+            "id": self.id,
+            "site": self.site,
+            "title": self.title,
+            "start": self.start.isoformat(),
+        }
         optional = {
+            "end": self.end.isoformat() if self.end is not None else None,
             "description": self.description or None,
             "category": self.category,
             "room": self.room,
@@ -108,6 +114,10 @@ class Activity:
             "updated_at": self.updated_at,
         }
         record.update({key: value for key, value in optional.items() if value is not None})
+        if self.exdates:
+            record["exdates"] = [instant.isoformat() for instant in self.exdates]
+        if self.cancelled:
+            record["cancelled"] = [instant.isoformat() for instant in self.cancelled]
         registration = self.registration
         if registration.required or registration.capacity or registration.url:
             record["registration"] = {"required": registration.required}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import orjson
@@ -23,7 +23,6 @@ from sync.records import (
     ParsedSource,
     Skipped,
     Window,
-    parse_utc_text,
     utc_text,
 )
 
@@ -38,12 +37,7 @@ MIGRATIONS: dict[int, str] = {
         site TEXT NOT NULL,
         category TEXT NOT NULL,
         status TEXT NOT NULL,
-        start TEXT NOT NULL,            -- ISO date-time with offset, or a local date (all-day)
-        "end" TEXT,                     -- like start
-        all_day INTEGER NOT NULL DEFAULT 0,
-        rrule TEXT,
-        exceptions TEXT,                -- JSON {"exdates": […], "cancelled": […]} or NULL
-        doc TEXT NOT NULL,              -- the activity as feed v1 JSON: titles, room, links …
+        doc TEXT NOT NULL,              -- the activity as feed v1 JSON: times, rule, texts, links
         PRIMARY KEY (source, id)
     ) WITHOUT ROWID;
     CREATE TABLE occurrences (
@@ -181,11 +175,6 @@ class SourceMeta:
     location: str
 
 
-def _when(value: datetime | date) -> tuple[str, int]:
-    """(ISO text, all_day): a date-time keeps its offset, as the feed wrote it."""
-    return value.isoformat(), 0 if isinstance(value, datetime) else 1
-
-
 def _dumps(value: object) -> str:
     return orjson.dumps(value).decode()
 
@@ -201,31 +190,8 @@ class SnapshotCounts:
 
 
 def _activity_row(source: str, a: Activity) -> tuple:
-    start, all_day = _when(a.start)
-    return (
-        source,
-        a.id,
-        a.site,
-        a.category,
-        a.status,
-        start,
-        _when(a.end)[0] if a.end is not None else None,
-        all_day,
-        a.rrule,
-        _exceptions(a),
-        a.doc if a.doc is not None else _dumps(a.as_feed_record()),
-    )
-
-
-def _exceptions(a: Activity) -> str | None:
-    if not (a.exdates or a.cancelled):
-        return None
-    return _dumps(
-        {
-            "exdates": [utc_text(instant) for instant in a.exdates],
-            "cancelled": [utc_text(instant) for instant in a.cancelled],
-        }
-    )
+    doc = a.doc if a.doc is not None else _dumps(a.as_feed_record())
+    return (source, a.id, a.site, a.category, a.status, doc)
 
 
 def _occurrence_row(source: str, o: Occurrence) -> tuple:
@@ -280,9 +246,7 @@ def rows_of(source: str, chunk: ParsedSource) -> RowChunk:
 
 
 def _insert_rows(conn: sqlite3.Connection, rows: RowChunk) -> None:
-    conn.executemany(
-        "INSERT OR REPLACE INTO activities VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows.activities
-    )
+    conn.executemany("INSERT OR REPLACE INTO activities VALUES (?,?,?,?,?,?)", rows.activities)
     conn.executemany(
         "INSERT OR REPLACE INTO occurrences VALUES (?,?,?,?,?,?,?,?,?)", rows.occurrences
     )
@@ -391,30 +355,10 @@ def replace_occurrences(
     return count
 
 
-def stored_recurrences(db: sqlite_utils.Database, source: str) -> Iterator[Activity]:
-    """A source's stored activities with the fields expansion needs (not titles and texts)."""
-    rows = db.execute(
-        'SELECT id, site, start, "end", all_day, rrule, status, exceptions FROM activities '
-        "WHERE source = ?",
-        (source,),
-    )
-    for activity_id, site, start, end, all_day, rrule, status, exceptions in rows:
-        extra = orjson.loads(exceptions) if exceptions else {}
-        yield Activity(
-            id=activity_id,
-            site=site,
-            title={},
-            start=_stored_when(start, all_day),
-            end=_stored_when(end, all_day) if end else None,
-            rrule=rrule,
-            status=status,
-            exdates=tuple(parse_utc_text(text) for text in extra.get("exdates", ())),
-            cancelled=tuple(parse_utc_text(text) for text in extra.get("cancelled", ())),
-        )
-
-
-def _stored_when(text: str, all_day: int) -> datetime | date:
-    return date.fromisoformat(text) if all_day else datetime.fromisoformat(text)
+def stored_documents(db: sqlite_utils.Database, source: str) -> Iterator[str]:
+    """A source's stored activities as feed v1 JSON (for expanding them again offline)."""
+    for (doc,) in db.execute("SELECT doc FROM activities WHERE source = ?", (source,)):
+        yield doc
 
 
 def record_unchanged(db: sqlite_utils.Database, meta: SourceMeta, *, now: datetime) -> None:

@@ -44,6 +44,8 @@ SUPPORTED_VERSION = 1
 EARLIEST_YEAR = 2000
 LATEST_YEARS_AHEAD = 5
 
+NO_REGISTRATION = Registration()
+
 _WS = re.compile(r"[ \t\n\r]*")
 _decoder = json.JSONDecoder()
 #: Bytes decoded at a time: the feed is walked through a window, never decoded whole.
@@ -282,7 +284,7 @@ class _FeedState:
             _check(self.validate, item)
             if record_id in self.ids:
                 raise ValueError("the id appears twice in the feed; the first one is kept")
-            activity = _activity(item, raw)
+            activity = activity_from_record(item, raw)
             if not self.earliest <= activity.start <= self.latest:
                 self.absurd += 1
                 raise ValueError(f"start {item['start']} is outside {EARLIEST_YEAR}…+5 years")
@@ -331,12 +333,13 @@ def _instant(text: str) -> datetime:
     return value
 
 
-def _activity(item: dict, raw: str | None = None) -> Activity:
+def activity_from_record(item: dict, raw: str | None = None) -> Activity:
+    """An :class:`Activity` from a (validated) feed v1 record; ``raw`` is its JSON text."""
     start = _instant(item["start"])
     end = _instant(item["end"])
     if end < start:
         raise ValueError(f"end {item['end']} is before start {item['start']}")
-    registration = item.get("registration") or {}
+    registration = item.get("registration")
     return Activity(
         id=item["id"],
         site=item["site"],
@@ -352,12 +355,14 @@ def _activity(item: dict, raw: str | None = None) -> Activity:
             required=registration.get("required", False),
             capacity=registration.get("capacity"),
             url=registration.get("url"),
-        ),
+        )
+        if registration
+        else NO_REGISTRATION,
         status=item["status"],
         rrule=item.get("rrule"),
         updated_at=item.get("updated_at"),
-        exdates=tuple(_instant(text) for text in item.get("exdates", ())),
-        cancelled=tuple(_instant(text) for text in item.get("cancelled", ())),
+        exdates=tuple(map(_instant, item["exdates"])) if "exdates" in item else (),
+        cancelled=tuple(map(_instant, item["cancelled"])) if "cancelled" in item else (),
         doc=raw,
     )
 
