@@ -9,6 +9,7 @@ costs more than it saves.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import traceback
 from collections.abc import Iterator
@@ -20,7 +21,12 @@ from sync.records import FeedRefused, Window
 #: Feeds at least this big are parsed in a child process.
 PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024
 
+#: The last parser child's own peak memory in MB (for benchmarks and the log).
+last_child_peak_mb: float | None = None
+
 # "spawn", not "fork": the kiosk process runs Kivy (GL) and threads, which must not be forked.
+log = logging.getLogger(__name__)
+
 _context = multiprocessing.get_context("spawn")
 
 
@@ -49,6 +55,9 @@ def feed_rows_in_child(
             elif kind == "error":
                 raise RuntimeError(f"the feed parser process failed:\n{payload}")
             else:
+                global last_child_peak_mb
+                last_child_peak_mb = payload
+                log.info("feed parser process: peak memory %.0f MB", payload)
                 return
     except EOFError:
         raise RuntimeError("the feed parser process ended without an answer") from None
@@ -67,7 +76,7 @@ def _parse_in_child(pipe, source: str, window: Window, now: datetime) -> None:
         body = pipe.recv_bytes()
         for chunk in iter_feed(body, window=window, now=now):
             pipe.send(("rows", store.rows_of(source, chunk)))
-        pipe.send(("done", None))
+        pipe.send(("done", _peak_rss_mb()))
     except FeedRefused as refused:
         pipe.send(("refused", (refused.code, refused.message)))
     except (BrokenPipeError, EOFError):
@@ -76,3 +85,15 @@ def _parse_in_child(pipe, source: str, window: Window, now: datetime) -> None:
         pipe.send(("error", traceback.format_exc()))
     finally:
         pipe.close()
+
+
+def _peak_rss_mb() -> float | None:
+    """This process's own peak resident memory (VmHWM; Linux only)."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
