@@ -13,6 +13,7 @@ from kivy.graphics import Color, Ellipse, Line, Mesh
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.resources import resource_find
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
@@ -21,7 +22,6 @@ from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.uix.widget import Widget
-from kivy.resources import resource_find
 from kivy.utils import escape_markup, get_hex_from_color
 
 from kiosk.bidi import display_text, has_rtl
