@@ -9,6 +9,8 @@ layout grows only where the small texts were.
 
 from __future__ import annotations
 
+import math
+
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
@@ -130,3 +132,12 @@ Builder.load_string("""
         pos_hint: {'center_y': 0.5}
         on_release: app.read_screen_aloud()
 """)
+
+
+def line_height(designed: float, text_floor: float) -> float:
+    """A one-line label's height: as designed, or tall enough for large-text mode's floor.
+
+    kv: ``height: line_height(36 * app.u, app.text_floor)``. 1.25 em holds a line of Noto
+    Sans or Roboto with its ascenders and descenders.
+    """
+    return max(designed, math.ceil(text_floor * 1.25))

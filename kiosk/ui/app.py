@@ -177,6 +177,8 @@ class KioskApp(App):
 
     def on_large_text(self, _app, large: bool) -> None:
         self.text_floor = a11y.large_text_floor(self.kiosk.panel, Window.size) if large else 0
+        if self.manager is not None:
+            self.refresh_all()
 
     def toggle_large_text(self) -> None:
         self.large_text = not self.large_text

@@ -17,6 +17,8 @@ from kiosk.ui.widgets import WrapLabel
 
 #: A visitor reads a few lines at a glance; more would push the buttons off a small screen.
 MAX_NOW_ROWS = 3
+#: In large-text mode each row is taller; two still leave room for the buttons.
+MAX_NOW_ROWS_LARGE_TEXT = 2
 MAX_ANNOUNCEMENTS = 2
 
 
@@ -60,7 +62,8 @@ class HomeScreen(KioskScreen):
             notices: list[str] = []
         else:
             running, upcoming = schedule.now_and_next(app.site.id, now)
-            now_rows = present.now_and_next_lines(running, upcoming, language)[:MAX_NOW_ROWS]
+            limit = MAX_NOW_ROWS_LARGE_TEXT if app.large_text else MAX_NOW_ROWS
+            now_rows = present.now_and_next_lines(running, upcoming, language)[:limit]
             notices = [
                 present.announcement_text(notice.text, language)
                 for notice in schedule.announcements(app.site.id, now)[:MAX_ANNOUNCEMENTS]
