@@ -68,7 +68,9 @@ class LargeText:
         if self._raising:
             return
         self._designed_font_size = value
-        self._apply_text_floor()
+        # Raised before the next frame, not inside this dispatch: Label hands the value being
+        # dispatched to its core label, so a nested change would be overwritten by this one.
+        Clock.schedule_once(self._apply_text_floor, -1)
 
     def _apply_text_floor(self, *_args) -> None:
         floor = getattr(App.get_running_app(), "text_floor", 0) or 0

@@ -95,7 +95,8 @@ def check_tree(ui, root, size, large: bool) -> list[str]:
             if overlaps(first, second):
                 problems.append(f"{first.text[:30]!r} overlaps {second.text[:30]!r}")
     if large:
-        sizes = {f"{label.text[:30]!r}": label.font_size for label in labels}
+        # The size the core label renders with: what is drawn, not only what is asked for.
+        sizes = {f"{label.text[:30]!r}": label._label.options["font_size"] for label in labels}
         problems += [str(p) for p in check_large_text(sizes, seen_panel(ui, size))]
     return problems
 
