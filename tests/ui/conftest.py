@@ -124,6 +124,9 @@ def ui(kiosk_config) -> Driver:
         windowed=True,
     )
     app._run_prepare()  # App.run() without its blocking main loop: the tests drive frames
+    # The privacy timer runs on a stopped clock here, so a slow machine can never pop up the
+    # idle warning in the middle of another test; tests/ui/test_idle_ui.py drives its own.
+    app.idle.clock = lambda: 0.0
     driver = Driver(app)
     driver.status_before_first_sync = app.status_text
     driver.wait_until(
