@@ -19,6 +19,9 @@ from kiosk.ui.widgets import WrapLabel
 MAX_NOW_ROWS = 3
 #: In large-text mode each row is taller; two still leave room for the buttons.
 MAX_NOW_ROWS_LARGE_TEXT = 2
+#: Portrait with large text ("tight"): the services card takes the full width and the
+#: announcements go below it, so now & next keeps one row.
+MAX_NOW_ROWS_TIGHT = 1
 MAX_ANNOUNCEMENTS = 2
 
 
@@ -35,9 +38,24 @@ class NowRow(ButtonBehavior, BoxLayout):
 class HomeScreen(KioskScreen):
     clock_text = StringProperty("")
     date_text = StringProperty("")
+    #: Portrait and large text at once: the kv stacks the cards and wraps the header.
+    tight = BooleanProperty(False)
 
     _ticker = None
     _shown = None
+
+    def on_kv_post(self, base_widget) -> None:
+        super().on_kv_post(base_widget)
+        self.app.bind(portrait=self._update_tight, large_text=self._update_tight)
+        self._update_tight()
+
+    def _update_tight(self, *_args) -> None:
+        self.tight = self.app.portrait and self.app.large_text
+
+    def on_tight(self, *_args) -> None:
+        # How many now & next rows fit depends on it.
+        if self.app.schedule is not None:
+            self.refresh()
 
     def on_activate(self) -> None:
         self._ticker = Clock.schedule_interval(lambda _dt: self.update_clock(), 1)
@@ -62,7 +80,10 @@ class HomeScreen(KioskScreen):
             notices: list[str] = []
         else:
             running, upcoming = schedule.now_and_next(app.site.id, now)
-            limit = MAX_NOW_ROWS_LARGE_TEXT if app.large_text else MAX_NOW_ROWS
+            if self.tight:
+                limit = MAX_NOW_ROWS_TIGHT
+            else:
+                limit = MAX_NOW_ROWS_LARGE_TEXT if app.large_text else MAX_NOW_ROWS
             now_rows = present.now_and_next_lines(running, upcoming, language)[:limit]
             notices = [
                 present.announcement_text(notice.text, language)
