@@ -8,11 +8,19 @@ from pathlib import Path
 
 import qrcode
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.core.text import LabelBase
 from kivy.graphics import Color, Ellipse, Line, Mesh
 from kivy.graphics.texture import Texture
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, ListProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    OptionProperty,
+    StringProperty,
+)
 from kivy.resources import resource_find
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -21,11 +29,14 @@ from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup, get_hex_from_color
 
+from kiosk import accessibility, paging
 from kiosk.bidi import display_text, has_rtl
 from kiosk.i18n import LANGUAGES, font_for, language
+from kiosk.ui import theme
 from kiosk.ui.a11y import AccessButtons, LargeText  # noqa: F401 (kv uses AccessButtons)
 
 QUIET_ZONE_MODULES = 4
@@ -207,6 +218,101 @@ class LanguagePicker(ModalView):
     def choose(self, language: str) -> None:
         App.get_running_app().choose_language(language)
         self.dismiss()
+
+
+class PageArrow(Widget):
+    """A filled triangle pointing ``up`` or ``down``, drawn (Roboto has no ▲ ▼ glyphs)."""
+
+    direction = OptionProperty("down", options=("up", "down"))
+    colour = ListProperty([0, 0, 0, 1])
+
+
+class PageButton(ButtonBehavior, BoxLayout):
+    """An arrow and a word (▲ Opp, ▼ Ned), never the arrow alone; fires on release.
+
+    Disabled (nothing more that way) it stays in its place, drawn in
+    :func:`kiosk.accessibility.disabled` text colour with a faint border.
+    """
+
+    direction = OptionProperty("down", options=("up", "down"))
+    text = StringProperty("")
+    disabled_colour = ListProperty([0.5, 0.5, 0.5, 1])
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        app = App.get_running_app()
+        site = getattr(app, "site", None)
+        if site is not None:
+            t = site.theme
+            self.disabled_colour = theme.rgba(accessibility.disabled(t.text, t.surface))
+
+
+class PagedList(BoxLayout):
+    """A scrolling list with page buttons, so nobody has to swipe (swiping still works).
+
+    The list (a ``ScrollView``/``RecycleView`` given as the kv child) comes first; the
+    buttons sit at its right edge in landscape and under it in portrait. A page is the
+    viewport less ``overlap`` (one row), so the reader keeps their place. The buttons follow
+    the list: content, window size or text size change, and they are enabled again or not.
+    """
+
+    scroller = ObjectProperty(None, allownone=True)
+    overlap = NumericProperty(0)
+    can_go_up = BooleanProperty(False)
+    can_go_down = BooleanProperty(False)
+
+    def __init__(self, **kwargs):
+        self._trigger_update = Clock.create_trigger(self.update_buttons, -1)
+        super().__init__(**kwargs)
+
+    def add_widget(self, widget, *args, **kwargs):
+        if isinstance(widget, ScrollView):
+            # The kv rule's buttons were added first; the list goes before them.
+            super().add_widget(widget, index=len(self.children))
+            self.scroller = widget
+            return
+        super().add_widget(widget, *args, **kwargs)
+
+    def on_scroller(self, _instance, scroller) -> None:
+        if scroller is not None:
+            scroller.bind(
+                scroll_y=self._trigger_update,
+                size=self._trigger_update,
+                viewport_size=self._trigger_update,
+            )
+            self._trigger_update()
+
+    def _heights(self) -> tuple[float, float]:
+        """(content height, viewport height) of the list."""
+        scroller = self.scroller
+        return scroller.viewport_size[1], scroller.height
+
+    def update_buttons(self, *_args) -> None:
+        if self.scroller is None:
+            return
+        self._show(paging.where(*self._heights(), self.scroller.scroll_y), move=False)
+
+    def page_down(self) -> None:
+        self._show(paging.page_down(*self._heights(), self.scroller.scroll_y, self.overlap))
+
+    def page_up(self) -> None:
+        self._show(paging.page_up(*self._heights(), self.scroller.scroll_y, self.overlap))
+
+    def show_offset(self, offset: float) -> None:
+        """Scroll so the content ``offset`` pixels below its top is at the top of the list."""
+        self._show(paging.show_offset(*self._heights(), offset))
+
+    def _show(self, page: paging.Page, move: bool = True) -> None:
+        scroller = self.scroller
+        if move and scroller.scroll_y != page.scroll_y:
+            effect = scroller.effect_y
+            if effect is not None:
+                effect.velocity = 0  # a swipe still gliding must not carry the page away
+            scroller.scroll_y = page.scroll_y
+            # The next swipe starts from here, not from where the last swipe ended.
+            scroller._update_effect_y_bounds()
+        self.can_go_up = page.can_go_up
+        self.can_go_down = page.can_go_down
 
 
 class PatternBand(Widget):

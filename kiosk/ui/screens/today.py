@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 
-from kiosk import present
+from kiosk import paging, present
 from kiosk.i18n import N_
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import QuietButton
@@ -22,12 +23,34 @@ class TodayScreen(KioskScreen):
     empty_text = StringProperty("")
     category = StringProperty("")  # "" is Alle
 
+    def on_pre_enter(self, *args) -> None:
+        super().on_pre_enter(*args)
+        self.show_current_later()
+
     def on_deactivate(self) -> None:
         self.category = ""
 
     def choose_category(self, category: str) -> None:
         self.category = category
         self.refresh()
+        self.show_current_later()
+
+    def show_current_later(self) -> None:
+        """Scroll to the first running or upcoming activity once the list has laid out.
+
+        Not on every refresh: a sync landing while someone reads must not move their page.
+        """
+        # Two frames: the RecycleView lays its rows out in the frame after the data arrives.
+        Clock.schedule_once(lambda _dt: Clock.schedule_once(self.show_current, 0), 0)
+
+    def show_current(self, *_args) -> None:
+        rows = self.ids.rows.data
+        first = next((i for i, row in enumerate(rows) if not row.get("past")), 0)
+        layout = self.ids.row_layout
+        offset = paging.row_offset(
+            first, layout.default_size[1], layout.spacing, padding_top=layout.padding[1]
+        )
+        self.ids.paged.show_offset(offset)
 
     def refresh(self) -> None:
         app = self.app
