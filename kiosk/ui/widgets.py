@@ -152,6 +152,33 @@ class LineLabel(BidiLabel):
     """One line; too-long text ends in an ellipsis instead of spilling over."""
 
 
+class RowDetailLabel(LineLabel):
+    """A list row's place line: may be shortened, because a tap on the row shows it whole.
+
+    ``may_shorten`` tells tests/ui/test_accessibility_ui.py that this ellipsis is by design.
+    """
+
+    may_shorten = True
+
+
+class MirrorBox(BoxLayout):
+    """A horizontal BoxLayout that, with ``mirrored`` (kv: ``app.rtl``), lays its children
+    out from the right: the first child at the right edge. The children keep their order
+    (ids, read-aloud, focus); only their places are reflected.
+    """
+
+    mirrored = BooleanProperty(False)
+
+    def on_mirrored(self, *_args) -> None:
+        self._trigger_layout()
+
+    def do_layout(self, *largs) -> None:
+        super().do_layout(*largs)
+        if self.mirrored and self.orientation == "horizontal":
+            for child in self.children:
+                child.x = self.x + self.right - child.right
+
+
 class BigButton(ButtonBehavior, BidiLabel):
     """The main call to action: accent colour, big text, fires on release."""
 
@@ -172,7 +199,7 @@ class BottomBar(BoxLayout):
     status = StringProperty("")
 
 
-class OccurrenceRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
+class OccurrenceRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
     """One activity in a list (a :func:`kiosk.present.card` dict); tap opens it."""
 
     key = StringProperty("")
