@@ -88,6 +88,11 @@ def check_tree(ui, root, size, large: bool) -> list[str]:
     problems = [str(p) for p in check_targets(touch_targets(root), seen_panel(ui, size))]
     labels = list(shown_labels(root))
     problems += [f"{label.text[:40]!r}: {clipped(label)}" for label in labels if clipped(label)]
+    problems += [
+        f"{label.text[:40]!r}: shortened to {drawn_text(label)!r}"
+        for label in labels
+        if shortened(label)
+    ]
     for index, first in enumerate(labels):
         for second in labels[index + 1 :]:
             if first in ancestry(second) or second in ancestry(first):
@@ -99,6 +104,30 @@ def check_tree(ui, root, size, large: bool) -> list[str]:
         sizes = {f"{label.text[:30]!r}": label._label.options["font_size"] for label in labels}
         problems += [str(p) for p in check_large_text(sizes, seen_panel(ui, size))]
     return problems
+
+
+ELLIPSES = ("...", "…")
+
+
+def drawn_text(label) -> str:
+    """The text the core label laid out, after Kivy's ``shorten`` (if it cut anything)."""
+    lines = getattr(label._label, "_cached_lines", None) or []
+    return "\n".join("".join(word.text for word in line.words) for line in lines)
+
+
+def shortened(label) -> bool:
+    """Kivy's ``shorten`` cut the text to fit ("Seniorse..."): a reader loses the word.
+
+    Kivy's own flag, and (in case a core label forgets to set it) a drawn text that ends in
+    an ellipsis the full text has not. A widget class whose shortening is meant (the full
+    text is one tap away) says so with ``may_shorten = True``.
+    """
+    if getattr(label, "may_shorten", False):
+        return False
+    if label.is_shortened:
+        return True
+    drawn = drawn_text(label).rstrip()
+    return drawn.endswith(ELLIPSES) and not label.text.rstrip().endswith(ELLIPSES)
 
 
 def seen_panel(ui, size) -> PanelConfig:

@@ -13,7 +13,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk import present
 from kiosk.i18n import N_
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.widgets import WrapLabel
+from kiosk.ui.widgets import MirrorBox, WrapLabel
 
 #: A visitor reads a few lines at a glance; more would push the buttons off a small screen.
 MAX_NOW_ROWS = 3
@@ -134,7 +134,7 @@ class HomeScreen(KioskScreen):
         self.ids.notices_card.opacity = 1 if notices else 0
 
 
-class ServiceLine(BoxLayout):
+class ServiceLine(MirrorBox):
     """A service's name over today's hours (``10–16`` or ``stengt i dag``)."""
 
     name = StringProperty("")
