@@ -47,6 +47,7 @@ LATEST_YEARS_AHEAD = 5
 NO_REGISTRATION = Registration()
 
 _WS = re.compile(r"[ \t\n\r]*")
+_SEPARATOR = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
 _decoder = json.JSONDecoder()
 #: Bytes decoded at a time: the feed is walked through a window, never decoded whole.
 DECODE_WINDOW = 1 << 20
@@ -120,6 +121,19 @@ class _Cursor:
 
     def value_and_text(self) -> tuple[object, str]:
         """The next value, and its JSON text exactly as the document has it."""
+        # Fast path: the value starts right here and ends inside the decoded window.
+        start, text = self._pos, self._text
+        try:
+            value, end = _decoder.raw_decode(text, start)
+        except json.JSONDecodeError:
+            pass
+        else:
+            if end < len(text):
+                self._pos = end
+                return value, text[start:end]
+        return self._value_and_text_carefully()
+
+    def _value_and_text_carefully(self) -> tuple[object, str]:
         if self.peek() is None:
             raise FeedRefused("truncated", "The feed ends where a value should be; it was cut off.")
         while True:
@@ -150,6 +164,13 @@ class _Cursor:
             return
         while True:
             yield self.value_and_text()
+            # Fast path: the separator and the blanks around it, all inside the window.
+            separator = _SEPARATOR.match(self._text, self._pos)
+            if separator and separator.end() < len(self._text):
+                self._pos = separator.end()
+                if separator.group(1) == "]":
+                    return
+                continue
             if self.peek() == "]":
                 self._pos += 1
                 return
