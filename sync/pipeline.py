@@ -21,7 +21,6 @@ import sqlite_utils
 from sync import store
 from sync.fetch import FetchError, FetchLimits, fetch
 from sync.formats.feed_v1 import activity_from_record, iter_feed, occurrences_of, parse_feed
-from sync.formats.ical import parse_ical
 from sync.readahead import read_ahead
 from sync.records import FeedRefused, ParsedSource, Window
 from sync.recurrence import RecurrenceError
@@ -81,6 +80,9 @@ def parse_source(source: Source, body: bytes, *, window: Window, now: datetime) 
     if source.kind == "feed":
         return parse_feed(body, window=window, now=now)
     if source.kind == "ical":
+        # Imported here: icalendar and its friends cost ~15 MB a process that has no calendar.
+        from sync.formats.ical import parse_ical
+
         return parse_ical(
             body,
             site=source.site or "",
@@ -140,23 +142,29 @@ def sync_source(
         return result
 
     body = fetched.body or b""
+    etag, last_modified = fetched.etag, fetched.last_modified
+    del fetched
     content_hash = hashlib.sha256(body).hexdigest()
     if content_hash == status.get("content_hash") and not window_moved:
         store.record_unchanged(db, source.meta, now=now)
         return SourceResult(source.id, "unchanged", message="same content as last time")
 
+    chunks = parse_chunks(source, body, window=window, now=now)
+    keep_body = body if source.kind == "ical" else None
+    # From here the parser owns the bytes: a big feed's copy is freed once the child has it.
+    del body
     try:
         # Parsing streams into the open transaction; a refusal anywhere rolls it all back.
         counts = store.write_snapshot(
             db,
             source.meta,
-            parse_chunks(source, body, window=window, now=now),
+            chunks,
             now=now,
             window=window,
-            keep_body=body if source.kind == "ical" else None,
+            keep_body=keep_body,
             content_hash=content_hash,
-            etag=fetched.etag,
-            last_modified=fetched.last_modified,
+            etag=etag,
+            last_modified=last_modified,
             check=lambda counts: _guard_against_loss(counts, status, accept_shrink=accept_shrink),
         )
     except FeedRefused as refused:

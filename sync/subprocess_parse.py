@@ -46,6 +46,7 @@ def feed_rows_in_child(
     there.close()
     try:
         here.send_bytes(body)
+        del body  # the child has its own copy now; ours can go (it may be tens of MB)
         while True:
             kind, payload = here.recv()
             if kind == "rows":
