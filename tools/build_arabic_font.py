@@ -22,6 +22,13 @@ FONTS = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 FAMILY = "Noto Sans Arabic Latin"
 # Basic Latin to Latin Extended-B, general punctuation (– — …), the euro sign.
 LATIN = [*range(0x20, 0x250), *range(0x2000, 0x2070), 0x20AC]
+# Vertical metrics (units per em 1000). Noto Sans Arabic's own (1374 / -738) make room for
+# stacked Quranic marks; Kivy spaces lines by ascent + descent, so wrapped text came out
+# double-spaced. These cover the letters a kiosk shows: Latin capitals with accents (1069),
+# Arabic letters and presentation forms up to 1106 and down to -463 (ي); Kivy clips what lies
+# outside, which leaves only marks the screen never uses (Quranic signs, ې of Uyghur).
+ASCENT = 1110
+DESCENT = -500
 
 
 def _latin_part(path: Path, out: Path) -> None:
@@ -44,6 +51,15 @@ def _rename(font: TTFont, style: str) -> None:
             record.string = names[record.nameID]
 
 
+def _set_line_metrics(font: TTFont) -> None:
+    """Give hhea, OS/2 typo and OS/2 win the same, tighter ascent and descent."""
+    hhea, os2 = font["hhea"], font["OS/2"]
+    hhea.ascent, hhea.descent, hhea.lineGap = ASCENT, DESCENT, 0
+    os2.sTypoAscender, os2.sTypoDescender, os2.sTypoLineGap = ASCENT, DESCENT, 0
+    os2.usWinAscent, os2.usWinDescent = ASCENT, -DESCENT
+    os2.fsSelection |= 1 << 7  # USE_TYPO_METRICS: renderers agree on the typo values
+
+
 def build(style: str) -> Path:
     """Merge the Arabic and Latin fonts of ``style`` ("Regular" or "Bold"); return the path."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -54,6 +70,7 @@ def build(style: str) -> Path:
             [str(FONTS / f"NotoSansArabic-{style}.ttf"), str(latin)]
         )
     _rename(merged, style)
+    _set_line_metrics(merged)
     out = FONTS / f"NotoSansArabicLatin-{style}.ttf"
     merged.save(out)
     return out
