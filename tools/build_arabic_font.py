@@ -22,13 +22,14 @@ FONTS = Path(__file__).resolve().parents[1] / "assets" / "fonts"
 FAMILY = "Noto Sans Arabic Latin"
 # Basic Latin to Latin Extended-B, general punctuation (– — …), the euro sign.
 LATIN = [*range(0x20, 0x250), *range(0x2000, 0x2070), 0x20AC]
-# Vertical metrics (units per em 1000). Noto Sans Arabic's own (1374 / -738) make room for
-# stacked Quranic marks; Kivy spaces lines by ascent + descent, so wrapped text came out
-# double-spaced. These cover the letters a kiosk shows: Latin capitals with accents (1069),
-# Arabic letters and presentation forms up to 1106 and down to -463 (ي); Kivy clips what lies
-# outside, which leaves only marks the screen never uses (Quranic signs, ې of Uyghur).
-ASCENT = 1110
-DESCENT = -500
+# Vertical metrics (units per em 1000). Noto Sans Arabic's (1374 / -738) make room for
+# stacked Quranic marks, and Kivy spaces lines by ascent + descent, so wrapped Latin text in
+# Arabic came out double-spaced and one-line labels needed 1.6 em where the Latin screens
+# (Roboto, 1.2 em) need 1.2. These give Latin lines Roboto's spacing and still hold É (944)
+# and g (-240). A glyph that reaches further (Arabic ي to -463, lam-alef ligatures to 1106)
+# is not clipped: SDL_ttf, which Kivy draws with, makes that one line's texture taller.
+ASCENT = 960
+DESCENT = -250
 
 
 def _latin_part(path: Path, out: Path) -> None:

@@ -1,9 +1,10 @@
 """EN 301 549 clause 5 on the real widget tree: target sizes, gaps, large text, contrast.
 
 Every screen (and the language picker and the idle warning) at 1920×1080 and 1080×1920, in
-normal and in large-text mode. Sizes in millimetres become pixels through
-:func:`kiosk.accessibility.panel_for_window`: the configured panel's physical size, never the
-DPI the system reports.
+normal and in large-text mode, in Norwegian and again in Arabic (another font with other
+line metrics, English fallback texts that are longer, and a mirrored layout). Sizes in
+millimetres become pixels through :func:`kiosk.accessibility.panel_for_window`: the
+configured panel's physical size, never the DPI the system reports.
 """
 
 from __future__ import annotations
@@ -141,6 +142,28 @@ def test_every_screen_meets_the_size_gap_and_text_rules(ui, large_text, size, na
     ui.frames(4)
     if large_text:
         ui.screenshot(f"{size[0]}x{size[1]}-{name}-large")
+    problems = check_tree(ui, ui.screen, size, large_text)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture
+def arabic(ui):
+    ui.app.choose_language("ar")
+    ui.frames(4)
+    yield
+    ui.app.choose_language("nb")
+    ui.frames(4)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", SCREENS)
+def test_every_screen_in_arabic_meets_the_size_gap_and_text_rules(
+    ui, arabic, large_text, size, name
+):
+    show_screen(ui, size, name)
+    ui.frames(4)
+    assert ui.app.rtl
+    ui.screenshot(f"ar-{size[0]}x{size[1]}-{name}{'-large' if large_text else ''}-a11y")
     problems = check_tree(ui, ui.screen, size, large_text)
     assert problems == [], "\n".join(problems)
 

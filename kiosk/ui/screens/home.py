@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk import present
+from kiosk.bidi import display_text
 from kiosk.i18n import N_
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.widgets import MirrorBox, WrapLabel
@@ -23,6 +25,12 @@ MAX_NOW_ROWS_LARGE_TEXT = 2
 #: announcements go below it, so now & next keeps one row.
 MAX_NOW_ROWS_TIGHT = 1
 MAX_ANNOUNCEMENTS = 2
+
+
+def _text_width(label) -> float:
+    """Pixels ``label``'s text takes on one line, in its font and size, as it will draw it."""
+    probe = CoreLabel(font_size=label.font_size, font_name=label.font_name, bold=label.bold)
+    return probe.get_extents(display_text(label.text, label.rtl))[0]
 
 
 class NowRow(ButtonBehavior, BoxLayout):
@@ -40,6 +48,9 @@ class HomeScreen(KioskScreen):
     date_text = StringProperty("")
     #: Portrait and large text at once: the kv stacks the cards and wraps the header.
     tight = BooleanProperty(False)
+    #: Lines for the torg's character sentence: two when tight, or when one line is too
+    #: narrow for it (a long English fallback in portrait), rather than an ellipsis.
+    character_lines = NumericProperty(1)
 
     _ticker = None
     _shown = None
@@ -48,6 +59,23 @@ class HomeScreen(KioskScreen):
         super().on_kv_post(base_widget)
         self.app.bind(portrait=self._update_tight, large_text=self._update_tight)
         self._update_tight()
+        self._trigger_character_lines = Clock.create_trigger(self._update_character_lines)
+        self.ids.character.bind(
+            width=self._trigger_character_lines,
+            text=self._trigger_character_lines,
+            font_size=self._trigger_character_lines,
+            font_name=self._trigger_character_lines,
+        )
+        self.bind(tight=self._trigger_character_lines)
+
+    def _update_character_lines(self, *_args) -> None:
+        label = self.ids.character
+        if self.tight:
+            self.character_lines = 2
+            return
+        width = _text_width(label)
+        room = label.width - label.padding[0] - label.padding[2]
+        self.character_lines = 2 if width > room else 1
 
     def _update_tight(self, *_args) -> None:
         self.tight = self.app.portrait and self.app.large_text
@@ -140,6 +168,20 @@ class ServiceLine(MirrorBox):
     name = StringProperty("")
     hours = StringProperty("")
     closed = BooleanProperty(False)
+    #: The hours column is as wide as its text ("09–14" or "08:30–15:30", at any text size)
+    #: and no wider: the name gets the rest, so a long name ("The café on the torg") fits.
+    hours_width = NumericProperty(0)
+
+    def on_kv_post(self, base_widget) -> None:
+        super().on_kv_post(base_widget)
+        label = self.ids.hours_label
+        trigger = Clock.create_trigger(self._measure_hours)
+        label.bind(text=trigger, font_size=trigger, font_name=trigger, bold=trigger)
+        self._measure_hours()
+
+    def _measure_hours(self, *_args) -> None:
+        label = self.ids.hours_label
+        self.hours_width = _text_width(label) + 8
 
 
 class NoticeLabel(WrapLabel):
