@@ -67,6 +67,7 @@ class HomeScreen(KioskScreen):
             font_name=self._trigger_character_lines,
         )
         self.bind(tight=self._trigger_character_lines)
+        self._watch_notices()
 
     def _update_character_lines(self, *_args) -> None:
         label = self.ids.character
@@ -79,6 +80,10 @@ class HomeScreen(KioskScreen):
 
     def _update_tight(self, *_args) -> None:
         self.tight = self.app.portrait and self.app.large_text
+        # More room or less: the announcements _trim_notices dropped may fit again.
+        self._shown = None
+        if self.app.schedule is not None:
+            self.refresh()
 
     def on_tight(self, *_args) -> None:
         # How many now & next rows fit depends on it.
@@ -160,6 +165,24 @@ class HomeScreen(KioskScreen):
         for notice in notices:
             box.add_widget(NoticeLabel(text=notice))
         self.ids.notices_card.opacity = 1 if notices else 0
+
+    def _watch_notices(self) -> None:
+        trigger = Clock.create_trigger(self._trim_notices)
+        card = self.ids.notices_card
+        card.bind(height=trigger)
+        card.parent.bind(height=trigger)
+
+    def _trim_notices(self, *_args) -> None:
+        """Landscape: drop the last announcement while the card is taller than its room.
+
+        Longer texts (an English fallback sentence on two lines, large text) would otherwise
+        push the card down over the big buttons. The first announcement always stays.
+        """
+        card, box = self.ids.notices_card, self.ids.notices_box
+        if self.app.portrait or len(box.children) < 2:
+            return
+        if card.height > card.parent.height + 1:
+            box.remove_widget(box.children[0])  # children[0] is the last one added
 
 
 class ServiceLine(MirrorBox):
