@@ -287,6 +287,10 @@ class PagedList(BoxLayout):
     overlap = NumericProperty(0)
     can_go_up = BooleanProperty(False)
     can_go_down = BooleanProperty(False)
+    #: Leave out the buttons (and their room) while everything fits: for a text that is
+    #: usually short (an activity's description) rather than a list that usually is long.
+    hide_when_fits = BooleanProperty(False)
+    buttons_shown = BooleanProperty(True)
 
     def __init__(self, **kwargs):
         self._trigger_update = Clock.create_trigger(self.update_buttons, -1)
@@ -340,6 +344,7 @@ class PagedList(BoxLayout):
             scroller._update_effect_y_bounds()
         self.can_go_up = page.can_go_up
         self.can_go_down = page.can_go_down
+        self.buttons_shown = not self.hide_when_fits or page.can_go_up or page.can_go_down
 
 
 class PatternBand(Widget):

@@ -41,6 +41,7 @@ class ActivityScreen(KioskScreen):
         self.fallback_note = shown["fallback_note"]
         self.cancelled = shown["cancelled"]
         self.link = shown["link"]  # the QR redraws only when the link changes
+        self.ids.description_pages.show_offset(0)  # a new activity opens at its first page
 
     def spoken_text(self, language: str) -> str:
         """Title, time, room and description; "AVLYST" first when it is cancelled."""
