@@ -54,7 +54,7 @@ class FetchLimits:
 @dataclass(frozen=True)
 class Fetched:
     changed: bool  # False on 304 Not Modified (body is None then)
-    body: bytes | None  # UTF-8 bytes when changed
+    body: bytes | bytearray | None  # UTF-8 when changed (a bytearray from HTTP: no copy)
     etag: str | None
     last_modified: str | None
     content_type: str | None
@@ -322,7 +322,7 @@ def _read_response(response, location, kind, etag, last_modified, limits, clock,
     )
 
 
-def _read_body(response, url, limits, clock, ends_at) -> bytes:
+def _read_body(response, url, limits, clock, ends_at) -> bytearray:
     """Read the body as it arrives, checking the size cap and the deadline after every read."""
     encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
     if encoding in ("gzip", "x-gzip", "deflate"):
@@ -336,7 +336,8 @@ def _read_body(response, url, limits, clock, ends_at) -> bytes:
             "kiosk cannot read. Ask the feed's operator to serve gzip or no compression.",
         )
     raw = response.raw
-    parts: list[bytes] = []
+    # One growing buffer, not a list joined at the end: joining would hold the body twice.
+    body = bytearray()
     size = 0
     while True:
         remaining = ends_at - clock()
@@ -361,14 +362,14 @@ def _read_body(response, url, limits, clock, ends_at) -> bytes:
         size += len(data)
         if size > limits.max_bytes:
             raise _too_large(url, limits)
-        parts.append(data)
+        body += data
     if decoder is not None:
         tail = decoder.finish()
         size += len(tail)
         if size > limits.max_bytes:
             raise _too_large(url, limits)
-        parts.append(tail)
-    return b"".join(parts)
+        body += tail
+    return body
 
 
 def _limit_socket_wait(raw, seconds: float) -> None:
@@ -455,7 +456,7 @@ def _kind_name(kind: str) -> str:
     return "JSON feed" if kind == "json" else "calendar (iCalendar)"
 
 
-def _to_utf8(body: bytes, charset: str | None, where: str) -> bytes:
+def _to_utf8(body: bytes | bytearray, charset: str | None, where: str) -> bytes | bytearray:
     """Return ``body`` as UTF-8 without a byte order mark, decoding a declared charset."""
     if body.startswith(codecs.BOM_UTF8):
         return body[len(codecs.BOM_UTF8) :]
@@ -473,7 +474,7 @@ def _to_utf8(body: bytes, charset: str | None, where: str) -> bytes:
         ) from exc
 
 
-def _refuse_html(body: bytes, where: str) -> None:
+def _refuse_html(body: bytes | bytearray, where: str) -> None:
     start = body[:512].lstrip().lower()
     if start.startswith(_HTML_STARTS):
         raise FetchError(
