@@ -1,45 +1,34 @@
-"""Shared widgets: big buttons, labels that never clip, the bottom bar, QR codes, the pattern."""
+"""Shared widgets: labels that shape Arabic, big buttons, the bottom bar, the language picker.
+
+The page buttons, the pattern and the QR code live in kiosk.ui.paging, .patterns and .qr;
+widgets.kv styles them all.
+"""
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 
-import qrcode
 from kivy.app import App
-from kivy.clock import Clock
 from kivy.core.text import LabelBase
-from kivy.graphics import Color, Ellipse, Line, Mesh
-from kivy.graphics.texture import Texture
 from kivy.lang import Builder
 from kivy.properties import (
     BooleanProperty,
-    ListProperty,
-    NumericProperty,
-    ObjectProperty,
-    OptionProperty,
     StringProperty,
 )
 from kivy.resources import resource_find
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
-from kivy.uix.scrollview import ScrollView
-from kivy.uix.widget import Widget
 from kivy.utils import escape_markup, get_hex_from_color
 
-from kiosk import accessibility, paging
 from kiosk.bidi import display_text, has_rtl
 from kiosk.i18n import LANGUAGES, font_for, language
-from kiosk.ui import theme
 from kiosk.ui.a11y import AccessButtons, LargeText  # noqa: F401 (kv uses AccessButtons)
 
-QUIET_ZONE_MODULES = 4
 ROBOTO = tuple(resource_find(f"data/fonts/Roboto-{face}.ttf") for face in ("Regular", "Bold"))
 
 
@@ -247,232 +236,9 @@ class LanguagePicker(ModalView):
         self.dismiss()
 
 
-class PageArrow(Widget):
-    """A filled triangle pointing ``up`` or ``down``, drawn (Roboto has no ▲ ▼ glyphs)."""
-
-    direction = OptionProperty("down", options=("up", "down"))
-    colour = ListProperty([0, 0, 0, 1])
-
-
-class PageButton(ButtonBehavior, BoxLayout):
-    """An arrow and a word (▲ Opp, ▼ Ned), never the arrow alone; fires on release.
-
-    Disabled (nothing more that way) it stays in its place, drawn in
-    :func:`kiosk.accessibility.disabled` text colour with a faint border.
-    """
-
-    direction = OptionProperty("down", options=("up", "down"))
-    text = StringProperty("")
-    disabled_colour = ListProperty([0.5, 0.5, 0.5, 1])
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        app = App.get_running_app()
-        site = getattr(app, "site", None)
-        if site is not None:
-            t = site.theme
-            self.disabled_colour = theme.rgba(accessibility.disabled(t.text, t.surface))
-
-
-class PagedList(BoxLayout):
-    """A scrolling list with page buttons, so nobody has to swipe (swiping still works).
-
-    The list (a ``ScrollView``/``RecycleView`` given as the kv child) comes first; the
-    buttons sit at its right edge in landscape and under it in portrait. A page is the
-    viewport less ``overlap`` (one row), so the reader keeps their place. The buttons follow
-    the list: content, window size or text size change, and they are enabled again or not.
-    """
-
-    scroller = ObjectProperty(None, allownone=True)
-    overlap = NumericProperty(0)
-    can_go_up = BooleanProperty(False)
-    can_go_down = BooleanProperty(False)
-    #: Leave out the buttons (and their room) while everything fits: for a text that is
-    #: usually short (an activity's description) rather than a list that usually is long.
-    hide_when_fits = BooleanProperty(False)
-    buttons_shown = BooleanProperty(True)
-
-    def __init__(self, **kwargs):
-        self._trigger_update = Clock.create_trigger(self.update_buttons, -1)
-        super().__init__(**kwargs)
-
-    def add_widget(self, widget, *args, **kwargs):
-        if isinstance(widget, ScrollView):
-            # The kv rule's buttons were added first; the list goes before them.
-            super().add_widget(widget, index=len(self.children))
-            self.scroller = widget
-            return
-        super().add_widget(widget, *args, **kwargs)
-
-    def on_scroller(self, _instance, scroller) -> None:
-        if scroller is not None:
-            scroller.bind(
-                scroll_y=self._trigger_update,
-                size=self._trigger_update,
-                viewport_size=self._trigger_update,
-            )
-            self._trigger_update()
-
-    def _heights(self) -> tuple[float, float]:
-        """(content height, viewport height) of the list."""
-        scroller = self.scroller
-        return scroller.viewport_size[1], scroller.height
-
-    def update_buttons(self, *_args) -> None:
-        if self.scroller is None:
-            return
-        self._show(paging.where(*self._heights(), self.scroller.scroll_y), move=False)
-
-    def page_down(self) -> None:
-        self._show(paging.page_down(*self._heights(), self.scroller.scroll_y, self.overlap))
-
-    def page_up(self) -> None:
-        self._show(paging.page_up(*self._heights(), self.scroller.scroll_y, self.overlap))
-
-    def show_offset(self, offset: float) -> None:
-        """Scroll so the content ``offset`` pixels below its top is at the top of the list."""
-        self._show(paging.show_offset(*self._heights(), offset))
-
-    def _show(self, page: paging.Page, move: bool = True) -> None:
-        scroller = self.scroller
-        if move and scroller.scroll_y != page.scroll_y:
-            effect = scroller.effect_y
-            if effect is not None:
-                effect.velocity = 0  # a swipe still gliding must not carry the page away
-            scroller.scroll_y = page.scroll_y
-            # The next swipe starts from here, not from where the last swipe ended.
-            scroller._update_effect_y_bounds()
-        self.can_go_up = page.can_go_up
-        self.can_go_down = page.can_go_down
-        self.buttons_shown = not self.hide_when_fits or page.can_go_up or page.can_go_down
-
-
-class PatternBand(Widget):
-    """The torg's own pattern, drawn low-contrast in a band that carries no text."""
-
-    pattern = StringProperty("hills")
-    colour = ListProperty([0, 0, 0, 0.1])
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.bind(pos=self._draw, size=self._draw, pattern=self._draw, colour=self._draw)
-
-    def _draw(self, *_args) -> None:
-        self.canvas.clear()
-        if self.width <= 1 or self.height <= 1:
-            return
-        with self.canvas:
-            Color(*self.colour)
-            drawer = PATTERN_DRAWERS.get(self.pattern, _draw_dots)
-            drawer(self.x, self.y, self.width, self.height)
-
-
-def _draw_hills(x, y, width, height):
-    for layer, (scale, phase) in enumerate(((1.0, 0.0), (0.7, 1.7), (0.45, 3.1))):
-        vertices = []
-        steps = 64
-        for step in range(steps + 1):
-            px = x + width * step / steps
-            wave = math.sin(step / steps * math.pi * (2 + layer) + phase)
-            top = y + height * scale * (0.55 + 0.35 * wave)
-            vertices += [px, y, 0, 0, px, top, 0, 0]
-        Mesh(vertices=vertices, indices=list(range(len(vertices) // 4)), mode="triangle_strip")
-
-
-def _draw_waves(x, y, width, height):
-    rows = 3
-    for row in range(rows):
-        base = y + height * (row + 0.5) / rows
-        points = []
-        steps = 96
-        for step in range(steps + 1):
-            px = x + width * step / steps
-            points += [px, base + height * 0.12 * math.sin(step / 6 + row)]
-        Line(points=points, width=max(1.5, height * 0.03))
-
-
-def _draw_dots(x, y, width, height):
-    radius = height * 0.1
-    gap = radius * 3.2
-    row = 0
-    py = y + radius * 1.5
-    while py + radius <= y + height:  # whole dots only: nothing spills into the text below
-        px = x + (gap if row % 2 else gap / 2)
-        while px + radius <= x + width:
-            Ellipse(pos=(px - radius, py - radius), size=(radius * 2, radius * 2))
-            px += gap * 1.5
-        py += gap
-        row += 1
-
-
-def _draw_stripes(x, y, width, height):
-    gap = height * 0.6
-    px = x - height
-    while px < x + width:
-        Line(points=[px, y, px + height, y + height], width=max(1.5, height * 0.05))
-        px += gap
-
-
-def _draw_grid(x, y, width, height):
-    gap = height / 3
-    px = x
-    while px <= x + width:
-        Line(points=[px, y, px, y + height], width=1.2)
-        px += gap
-    py = y
-    while py <= y + height:
-        Line(points=[x, py, x + width, py], width=1.2)
-        py += gap
-
-
-PATTERN_DRAWERS = {
-    "hills": _draw_hills,
-    "waves": _draw_waves,
-    "fjord": _draw_waves,
-    "boats": _draw_waves,
-    "dots": _draw_dots,
-    "leaves": _draw_dots,
-    "stripes": _draw_stripes,
-    "grid": _draw_grid,
-}
-
-
-def qr_matrix(data: str) -> list[list[bool]]:
-    """The QR modules for ``data``, quiet zone included (True = dark)."""
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        box_size=1,
-        border=QUIET_ZONE_MODULES,
-    )
-    code.add_data(data)
-    code.make(fit=True)
-    return code.get_matrix()
-
-
-def qr_texture(data: str) -> Texture:
-    """Black on white, one texel per module; shown with nearest filtering so edges stay sharp."""
-    matrix = qr_matrix(data)
-    size = len(matrix)
-    # Kivy textures start at the bottom row, so the rows go in reversed.
-    pixels = bytearray()
-    for row in reversed(matrix):
-        for dark in row:
-            pixels += b"\x00\x00\x00" if dark else b"\xff\xff\xff"
-    texture = Texture.create(size=(size, size), colorfmt="rgb")
-    texture.mag_filter = "nearest"
-    texture.min_filter = "nearest"
-    texture.blit_buffer(bytes(pixels), colorfmt="rgb", bufferfmt="ubyte")
-    return texture
-
-
-class QRCode(Image):
-    """Shows ``data`` as a QR code; empty data shows nothing."""
-
-    data = StringProperty("")
-
-    def on_data(self, _instance, value: str) -> None:
-        self.texture = qr_texture(value) if value else None
-        self.opacity = 1 if value else 0
-
+# The classes widgets.kv styles must exist (and so be known to Kivy's Factory) before it loads.
+from kiosk.ui.paging import PageArrow, PageButton, PagedList  # noqa: E402, F401
+from kiosk.ui.patterns import PatternBand  # noqa: E402, F401
+from kiosk.ui.qr import QRCode  # noqa: E402, F401
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
