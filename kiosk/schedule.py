@@ -15,7 +15,6 @@ from functools import cached_property
 from pathlib import Path
 
 from sync.records import OSLO, local_midnight, parse_utc_text, utc_text
-from sync.store import open_readonly
 
 #: An occurrence that started up to this long before a day began may still run into it.
 LONGEST_OVERNIGHT = timedelta(days=1)
@@ -166,7 +165,12 @@ class Schedule:
 
     @classmethod
     def open(cls, db_path: Path | str) -> Schedule:
-        return cls(open_readonly(db_path))
+        """A read-only connection: the screen never writes schedule data."""
+        uri = f"{Path(db_path).resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=10000")
+        return cls(conn)
 
     def close(self) -> None:
         self._conn.close()

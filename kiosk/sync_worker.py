@@ -28,19 +28,20 @@ def database_path(kiosk: KioskConfig) -> Path:
 def make_sync_once(kiosk: KioskConfig, site: SiteConfig, clock: Callable[[], datetime]) -> SyncOnce:
     """A function that runs one sync of this kiosk's sources with its own DB connection.
 
-    The connection is opened lazily on first call, i.e. on the worker thread that uses it.
+    The sync modules are imported and the connection opened on first call, i.e. on the worker
+    thread that uses them: the screen's start-up pays for neither.
     """
-    from sync.pipeline import sync_all
-    from sync.sources import sources_for
-    from sync.store import open_db
-
-    sources = sources_for(kiosk, [site])
     state: dict = {}
 
     def sync_once() -> list:
+        from sync.pipeline import sync_all
+        from sync.sources import sources_for
+        from sync.store import open_db
+
         if "db" not in state:
             state["db"] = open_db(database_path(kiosk))
-        return sync_all(state["db"], sources, now=clock())
+            state["sources"] = sources_for(kiosk, [site])
+        return sync_all(state["db"], state["sources"], now=clock())
 
     return sync_once
 
@@ -56,6 +57,7 @@ class SyncWorker:
         jitter_seconds: float = 0,
         on_done: Callable[[list], None] = lambda results: None,
         sync_at_start: bool = True,
+        first_delay_seconds: float = 0,
         rng: random.Random | None = None,
     ):
         self._sync_once = sync_once
@@ -63,6 +65,7 @@ class SyncWorker:
         self._jitter = jitter_seconds
         self._on_done = on_done
         self._sync_at_start = sync_at_start
+        self._first_delay = first_delay_seconds
         self._rng = rng or random.Random()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -93,6 +96,9 @@ class SyncWorker:
     def _run(self) -> None:
         if not self._sync_at_start:
             self._wake.wait(self._next_wait())
+        elif self._first_delay:
+            # Data is already on screen: let the first frames be drawn before syncing.
+            self._wake.wait(self._first_delay)
         while not self._stop.is_set():
             self._wake.clear()
             self._one()

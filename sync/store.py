@@ -132,15 +132,6 @@ def open_db(path: Path | str) -> sqlite_utils.Database:
     return db
 
 
-def open_readonly(path: Path | str) -> sqlite3.Connection:
-    """A read-only connection for the screen (it never writes schedule data)."""
-    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout=10000")
-    return conn
-
-
 def ensure_db_shape(db: sqlite_utils.Database) -> None:
     """Apply the migrations this database has not seen yet. Idempotent."""
     current = db.execute("PRAGMA user_version").fetchone()[0]

@@ -44,6 +44,7 @@ FIRST_FRAME_MARKER = "torg-kiosk: first frame"
 #: New data and clock-minute ticks are gathered into one redraw at most this often.
 REFRESH_COALESCE_SECONDS = 0.3
 STATUS_TICK_SECONDS = 20
+FIRST_SYNC_DELAY_SECONDS = 3
 
 
 class KioskApp(App):
@@ -240,6 +241,12 @@ class KioskApp(App):
                 log.info("schedule not readable yet: %s", error)
                 self.schedule = None
 
+    def _has_data(self) -> bool:
+        return (
+            self.schedule is not None
+            and self.schedule.freshness(self.now()).last_success is not None
+        )
+
     def start_sync_worker(self, kiosk: KioskConfig) -> None:
         """(Re)start the background sync for ``kiosk``; the first run starts at once."""
         if self.worker:
@@ -249,6 +256,9 @@ class KioskApp(App):
             interval_seconds=kiosk.sync_interval_minutes * 60,
             jitter_seconds=kiosk.sync_jitter_seconds,
             on_done=self._sync_finished_on_worker,
+            # With stored data on screen the first sync can wait for the first frames;
+            # with none, the screen says "Henter program …" and syncs at once.
+            first_delay_seconds=FIRST_SYNC_DELAY_SECONDS if self._has_data() else 0,
         ).start()
 
     def _sync_finished_on_worker(self, results: list) -> None:
