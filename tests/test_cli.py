@@ -89,3 +89,17 @@ def test_reading_before_any_sync_says_what_to_do(tmp_path, command):
     result = torg_sync("--data", str(tmp_path), command)
     assert result.returncode == 2
     assert "torg-sync once" in result.stderr
+
+
+def test_loop_syncs_round_after_round(tmp_path):
+    path = write_config(tmp_path, "")  # the demo feed
+    path.write_text(path.read_text().replace("sync_jitter_seconds = 60", "sync_jitter_seconds = 0"))
+    result = torg_sync(
+        "--config", str(path), "--data", str(tmp_path), "loop", "--rounds", "3",
+        "--interval", "0.001",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("demo: updated")
+    assert [line.split(":")[0] for line in lines] == ["demo"] * 3
+    assert all("unchanged" in line for line in lines[1:])
