@@ -24,20 +24,14 @@ import subprocess
 from pathlib import Path
 from typing import Literal
 
+from kiosk.i18n import LANGUAGES
+
 ESPEAK = "espeak-ng"
 
 #: The espeak-ng voice for each screen language; ``None``: espeak-ng has no voice for it.
-#: Nynorsk is read with the bokmål voice (espeak-ng has no nynorsk voice; the issue accepts it).
-#: Somali: ``espeak-ng --voices=so`` lists nothing in espeak-ng 1.51.
-VOICES: dict[str, str | None] = {
-    "nb": "nb",
-    "nn": "nb",
-    "en": "en-gb",
-    "uk": "uk",
-    "pl": "pl",
-    "so": None,
-    "ar": "ar",
-}
+#: The languages own their voices (kiosk.i18n.LANGUAGES): nynorsk is read with the bokmål
+#: voice, and Somali has none (``espeak-ng --voices=so`` lists nothing in espeak-ng 1.51).
+VOICES: dict[str, str | None] = {language.code: language.espeak_voice for language in LANGUAGES}
 
 #: espeak-ng's amplitude (``-a``) runs from 0 to 200; 100 is its own default.
 MIN_VOLUME = 0
