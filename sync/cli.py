@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from kiosk.cli_args import ArgumentError, parse_now
 from kiosk.schedule import Schedule
 from kiosk.settings import ConfigError, KioskConfig, SiteConfig, load_kiosk_config, load_site
 from sync.pipeline import sync_all
@@ -33,13 +34,13 @@ class CliError(Exception):
 
 
 def _parse_now(text: str | None) -> datetime:
+    """``--now`` read as torg-kiosk reads it (local Oslo time), or the real time."""
     if not text:
         return datetime.now(OSLO)
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise CliError(f"--now {text!r} is not a date-time like 2026-12-03T10:15.") from None
-    return value.replace(tzinfo=OSLO) if value.tzinfo is None else value
+        return parse_now(text)
+    except ArgumentError as error:
+        raise CliError(str(error)) from None
 
 
 def _context(args) -> tuple[KioskConfig, SiteConfig, Path]:
