@@ -104,12 +104,8 @@ class LabelBox:
 
 
 def px_per_mm(panel: PanelConfig) -> float:
-    """Pixel density from the configured physical size, never the DPI the system reports.
-
-    If the pixels are not square, the denser axis wins, so a size in pixels computed from
-    it covers at least the millimetres asked for in both directions.
-    """
-    return max(panel.width_px / panel.width_mm, panel.height_px / panel.height_mm)
+    """Pixel density from the configured physical size (:attr:`PanelConfig.px_per_mm`)."""
+    return panel.px_per_mm
 
 
 def panel_for_window(panel: PanelConfig, window_width: int, window_height: int) -> PanelConfig:
@@ -135,8 +131,7 @@ def panel_for_window(panel: PanelConfig, window_width: int, window_height: int) 
 
 def mm_to_px(millimetres: float, panel: PanelConfig) -> int:
     """Whole pixels covering at least ``millimetres`` on this panel."""
-    # Round away float noise first, so exactly 42.000000001 px does not become 43.
-    return math.ceil(round(millimetres * px_per_mm(panel), 6))
+    return panel.mm_to_px(millimetres)
 
 
 def min_target_px(panel: PanelConfig) -> int:

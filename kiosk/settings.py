@@ -8,6 +8,7 @@ Loading validates everything up front, so a typo stops the kiosk at start-up wit
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -203,11 +204,17 @@ class PanelConfig:
 
     @property
     def px_per_mm(self) -> float:
-        return self.width_px / self.width_mm
+        """Pixel density from the configured physical size, never the DPI the system reports.
+
+        If the pixels are not square the denser axis wins, so a size in pixels computed from
+        it covers at least the millimetres asked for in both directions.
+        """
+        return max(self.width_px / self.width_mm, self.height_px / self.height_mm)
 
     def mm_to_px(self, millimetres: float) -> int:
-        """Pixels covering at least ``millimetres`` on this panel (rounded up)."""
-        return -int(-millimetres * self.px_per_mm // 1)
+        """Whole pixels covering at least ``millimetres`` on this panel (rounded up)."""
+        # Round away float noise first, so exactly 42.000000001 px does not become 43.
+        return math.ceil(round(millimetres * self.px_per_mm, 6))
 
 
 @dataclass(frozen=True)
