@@ -17,22 +17,15 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from tests.conftest import SITES
+
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = REPO / "sync" / "schema" / "feed-v1.schema.json"
 DEMO_FEED_PATH = REPO / "assets" / "demo" / "feed.json"
 DOC_PATH = REPO / "docs" / "feed.md"
 GENERATOR = REPO / "tools" / "make_demo_feed.py"
 
-EIGHT_SITES = {
-    "tofte",
-    "saetre",
-    "spikkestad",
-    "holmen",
-    "slemmestad",
-    "heggedal",
-    "borgen",
-    "asker-sentrum",
-}
+EIGHT_SITES = set(SITES)  # the eight torg, named once in tests/conftest.py
 MONDAY_TO_SATURDAY = ("MO", "TU", "WE", "TH", "FR", "SA")
 
 

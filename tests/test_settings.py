@@ -19,18 +19,10 @@ from kiosk.settings import (
     load_site,
     site_ids,
 )
+from tests.conftest import SITES
 
 SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "config"
-EIGHT_TORG = {
-    "tofte",
-    "saetre",
-    "spikkestad",
-    "holmen",
-    "slemmestad",
-    "heggedal",
-    "borgen",
-    "asker-sentrum",
-}
+EIGHT_TORG = set(SITES)  # the eight torg, named once in tests/conftest.py
 OSLO_SUMMER_MONDAY = date(2026, 6, 1)
 
 
