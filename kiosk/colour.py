@@ -12,8 +12,6 @@ _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 #: WCAG 2.x success criterion 1.4.3 (AA) for normal text.
 MINIMUM_CONTRAST = 4.5
-#: WCAG 2.x success criterion 1.4.6 (AAA) for normal text; what the themes aim for.
-ENHANCED_CONTRAST = 7.0
 
 
 def is_hex_colour(text: object) -> bool:

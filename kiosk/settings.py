@@ -126,10 +126,6 @@ class OpeningHours:
         """``{"mon": ((09:00, 16:00),), …}`` for showing the week."""
         return dict(zip(WEEKDAYS, self.days, strict=True))
 
-    @property
-    def is_ever_open(self) -> bool:
-        return any(self.days)
-
 
 @dataclass(frozen=True)
 class Service:

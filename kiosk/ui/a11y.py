@@ -40,16 +40,6 @@ def large_text_floor(panel: PanelConfig, size=None) -> int:
     return accessibility.large_text_font_size(screen_panel(panel, size))
 
 
-def min_target(panel: PanelConfig, size=None) -> int:
-    """The smallest touch target side in window pixels (11.6 mm)."""
-    return accessibility.min_target_px(screen_panel(panel, size))
-
-
-def min_gap(panel: PanelConfig, size=None) -> int:
-    """The smallest gap between touch targets in window pixels (2 mm)."""
-    return accessibility.min_gap_px(screen_panel(panel, size))
-
-
 class LargeText:
     """Label mixin: never smaller than the app's ``text_floor`` (0 outside large-text mode)."""
 

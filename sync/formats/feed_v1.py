@@ -435,9 +435,3 @@ def _announcement(item: dict) -> Announcement:
         valid_from=valid_from,
         valid_until=valid_until,
     )
-
-
-def sniff_feed(data: bytes) -> bool:
-    """True when the bytes look like a JSON object (the cheap check before a real parse)."""
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"{")
