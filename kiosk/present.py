@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from kiosk.i18n import N_, category_name, long_date, time_text, translator, weekday_name
-from kiosk.schedule import DataFreshness, OccurrenceView
+from kiosk.schedule import DataFreshness, OccurrenceView, in_language
 from kiosk.settings import OpeningHours, Service
 
 
@@ -240,4 +240,4 @@ def staffed_text(hours: OpeningHours, now: datetime, language: str = "nb") -> st
 
 
 def announcement_text(texts: dict[str, str], language: str = "nb") -> str:
-    return texts.get(language) or texts.get("nb") or next(iter(texts.values()), "")
+    return in_language(texts, language)[0]

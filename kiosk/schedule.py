@@ -106,12 +106,17 @@ class OccurrenceView:
 
     def text(self, field: str, language: str) -> tuple[str, bool]:
         """(text, fell_back): the text in ``language``, else Norwegian with fell_back=True."""
-        values: dict[str, str] = getattr(self, field)
-        if values.get(language):
-            return values[language], False
-        if language == "nn" and values.get("nb"):
-            return values["nb"], True
-        return values.get("nb") or next(iter(values.values()), ""), language != "nb"
+        return in_language(getattr(self, field), language)
+
+
+def in_language(values: dict[str, str], language: str) -> tuple[str, bool]:
+    """Feed text in the visitor's ``language``, else in bokmål (then whatever there is).
+
+    Returns (text, fell_back); ``fell_back`` asks the screen for a small *Vises på norsk*.
+    """
+    if values.get(language):
+        return values[language], False
+    return values.get("nb") or next(iter(values.values()), ""), language != "nb"
 
 
 @dataclass(frozen=True)
