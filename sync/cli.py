@@ -84,12 +84,16 @@ def cmd_loop(args, *, sleep: Callable[[float], None] = time.sleep) -> int:
         sleep(interval + random.uniform(0, config.sync_jitter_seconds))
 
 
-def cmd_status(args) -> int:
-    _config, _site, db_path = _context(args)
+def _schedule(db_path: Path) -> Schedule:
     if not db_path.exists():
         raise CliError(f"No data yet at {db_path}: run 'torg-sync once' first.")
+    return Schedule.open(db_path)
+
+
+def cmd_status(args) -> int:
+    _config, _site, db_path = _context(args)
+    schedule = _schedule(db_path)
     now = _parse_now(args.now)
-    schedule = Schedule.open(db_path)
     freshness = schedule.freshness(now)
     if freshness.last_success is None:
         print("Last update: never")
@@ -109,10 +113,8 @@ def cmd_status(args) -> int:
 
 def cmd_today(args) -> int:
     _config, site, db_path = _context(args)
-    if not db_path.exists():
-        raise CliError(f"No data yet at {db_path}: run 'torg-sync once' first.")
+    schedule = _schedule(db_path)
     now = _parse_now(args.now)
-    schedule = Schedule.open(db_path)
     print(f"{site.name} — {now:%Y-%m-%d}")
     items = schedule.today(site.id, now)
     if not items:

@@ -101,6 +101,16 @@ class Driver:
         return self.app.manager.current_screen
 
 
+@pytest.fixture
+def arabic(ui):
+    """The app in Arabic (right to left) for one test, back in Norsk after it."""
+    ui.app.choose_language("ar")
+    ui.frames(4)
+    yield
+    ui.app.choose_language("nb")
+    ui.frames(4)
+
+
 def walk(widget: Widget):
     """Every widget under ``widget``, itself included."""
     yield widget

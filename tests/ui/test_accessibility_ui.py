@@ -146,15 +146,6 @@ def test_every_screen_meets_the_size_gap_and_text_rules(ui, large_text, size, na
     assert problems == [], "\n".join(problems)
 
 
-@pytest.fixture
-def arabic(ui):
-    ui.app.choose_language("ar")
-    ui.frames(4)
-    yield
-    ui.app.choose_language("nb")
-    ui.frames(4)
-
-
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("name", SCREENS)
 def test_every_screen_in_arabic_meets_the_size_gap_and_text_rules(

@@ -15,15 +15,6 @@ from kiosk.ui.widgets import OccurrenceRow, QuietButton
 SIZES = ((1920, 1080), (1080, 1920))
 
 
-@pytest.fixture
-def arabic(ui):
-    ui.app.choose_language("ar")
-    ui.frames(4)
-    yield
-    ui.app.choose_language("nb")
-    ui.frames(4)
-
-
 def window_x(widget) -> tuple[float, float]:
     """The widget's left and right edge in window coordinates."""
     left, _bottom = widget.to_window(*widget.pos)
