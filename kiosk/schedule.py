@@ -207,9 +207,23 @@ class Schedule:
     def _views(self, rows: list[tuple]) -> list[OccurrenceView]:
         docs = self._activity_docs({(row[0], row[1]) for row in rows})
         views = []
-        for row in rows:
-            category, doc = docs.get((row[0], row[1]), ("other", "{}"))
-            views.append(OccurrenceView(*row[:5], bool(row[5]), category, *row[6:7], doc, *row[7:]))
+        for source, activity_id, site, start, end, all_day, status, title, room in rows:
+            category, doc = docs.get((source, activity_id), ("other", "{}"))
+            views.append(
+                OccurrenceView(
+                    source=source,
+                    activity_id=activity_id,
+                    site=site,
+                    start_ts=start,
+                    end_ts=end,
+                    all_day=bool(all_day),
+                    category=category,
+                    status=status,
+                    doc_json=doc,
+                    title_override_json=title,
+                    room_override=room,
+                )
+            )
         return views
 
     # -- occurrences ------------------------------------------------------------------------
