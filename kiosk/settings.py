@@ -25,6 +25,7 @@ from kiosk.config_validation import (
     feed_categories,
     read_toml,
 )
+from sync.records import OSLO
 
 __all__ = [
     "WEEKDAYS",
@@ -48,7 +49,6 @@ __all__ = [
     "site_ids",
 ]
 
-OSLO = ZoneInfo("Europe/Oslo")
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CONFIG_ENV = "TORG_KIOSK_CONFIG"
 DATA_ENV = "TORG_KIOSK_DATA"

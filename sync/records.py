@@ -136,9 +136,9 @@ class Activity:
 class Occurrence:
     """One concrete time an activity happens, inside the stored window.
 
-    ``start``/``end`` are aware UTC datetimes. For an all-day event they are the local
-    midnights (Europe/Oslo) of its first day and of the day after its last, and ``all_day``
-    is true, so one query serves both kinds.
+    ``start``/``end`` are aware datetimes (any zone; the store keeps Unix time). For an
+    all-day event they are the local midnights (Europe/Oslo) of its first day and of the day
+    after its last, and ``all_day`` is true, so one query serves both kinds.
     """
 
     activity_id: str
