@@ -27,10 +27,11 @@ import psutil
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from kiosk.settings import OSLO, load_kiosk_config, load_site  # noqa: E402
-from sync.pipeline import sync_all  # noqa: E402
-from sync.sources import sources_for  # noqa: E402
-from sync.store import open_db  # noqa: E402
+from torg_kiosk.base.clock import OSLO  # noqa: E402
+from torg_kiosk.base.settings import load_kiosk_config, load_site  # noqa: E402
+from torg_kiosk.store.snapshots import open_db  # noqa: E402
+from torg_kiosk.sync.pipeline import sync_all  # noqa: E402
+from torg_kiosk.sync.sources import sources_for  # noqa: E402
 
 RUNS = 5
 MARKER = "first frame"

@@ -31,7 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from benchmarks.make_big_feed import write_feed  # noqa: E402
-from sync.records import OSLO  # noqa: E402
+from torg_kiosk.store.records import OSLO  # noqa: E402
 
 NOW = datetime(2026, 12, 3, 10, 15, tzinfo=OSLO)
 SITE = "holmen"
@@ -39,14 +39,14 @@ SITE = "holmen"
 
 def child_sync(db_path: str, url: str) -> None:
     """Run in the subprocess: one full sync_all, then report time and peak memory as JSON."""
-    from sync.pipeline import Source, sync_all
-    from sync.store import open_db
+    from torg_kiosk.store.snapshots import open_db
+    from torg_kiosk.sync.pipeline import Source, sync_all
 
     db = open_db(db_path)
     started = time.perf_counter()
     results = sync_all(db, [Source("central", "feed", url)], now=NOW)
     elapsed = time.perf_counter() - started
-    from sync import subprocess_parse
+    from torg_kiosk.sync import subprocess_parse
 
     print(
         json.dumps(
@@ -81,7 +81,7 @@ def timed(command: list[str]) -> tuple[float, str]:
 
 
 def table_state(db) -> tuple[int, str | None, int]:
-    from sync.store import source_status
+    from torg_kiosk.store.snapshots import source_status
 
     status = source_status(db, "central") or {}
     count = db.execute("SELECT count(*) FROM activities").fetchone()[0]
@@ -97,10 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-sync-"))
     workdir.mkdir(parents=True, exist_ok=True)
 
-    from kiosk.schedule import Schedule
-    from sync.devserver import serve
-    from sync.pipeline import Source, sync_source
-    from sync.store import open_db
+    from torg_central.devserver import serve
+
+    from torg_kiosk.store.schedule import Schedule
+    from torg_kiosk.store.snapshots import open_db
+    from torg_kiosk.sync.pipeline import Source, sync_source
 
     feed_path = write_feed(workdir / "feed.json", args.count)
     activities_path = workdir / "activities.json"

@@ -29,7 +29,7 @@ os.environ["KIVY_NO_ARGS"] = "1"
 os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="bench-ui-kivy-"))
 os.environ["KIVY_NO_CONSOLELOG"] = "1"
 
-from kiosk.ui.bootstrap import configure_kivy  # noqa: E402
+from torg_kiosk.ui.bootstrap import configure_kivy  # noqa: E402
 
 configure_kivy(windowed=True, size=(1920, 1080))
 from kivy.config import Config  # noqa: E402
@@ -40,12 +40,13 @@ from kivy.base import EventLoop  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
 
-from kiosk.cli_args import make_clock  # noqa: E402
-from kiosk.settings import OSLO, load_kiosk_config, load_site  # noqa: E402
-from kiosk.ui.app import KioskApp  # noqa: E402
-from sync.pipeline import sync_all  # noqa: E402
-from sync.sources import sources_for  # noqa: E402
-from sync.store import open_db  # noqa: E402
+from torg_kiosk.base.clock import OSLO  # noqa: E402
+from torg_kiosk.base.settings import load_kiosk_config, load_site  # noqa: E402
+from torg_kiosk.kiosk_args import make_clock  # noqa: E402
+from torg_kiosk.store.snapshots import open_db  # noqa: E402
+from torg_kiosk.sync.pipeline import sync_all  # noqa: E402
+from torg_kiosk.sync.sources import sources_for  # noqa: E402
+from torg_kiosk.ui.app import KioskApp  # noqa: E402
 
 NOW = datetime(2026, 12, 3, 10, 15, tzinfo=OSLO)
 #: Draw a real frame every this many cycles (software GL frames cost ~50 ms each).

@@ -17,10 +17,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from sync.records import OSLO  # noqa: E402  (needs the repo root on sys.path first)
-from sync.store import open_db  # noqa: E402
+from torg_kiosk.store.records import OSLO  # noqa: E402  (needs the repo root on sys.path first)
+from torg_kiosk.store.snapshots import open_db  # noqa: E402
 
-DEMO_FEED = REPO_ROOT / "assets" / "demo" / "feed.json"
+DEMO_FEED = REPO_ROOT / "torg_kiosk" / "assets" / "demo" / "feed.json"
 #: A Thursday morning in December: the clock every schedule test is pinned to.
 PINNED_NOW = datetime(2026, 12, 3, 10, 15, tzinfo=OSLO)
 SITES = ("tofte", "saetre", "spikkestad", "holmen", "slemmestad", "heggedal", "borgen",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sync.pipeline import Source, sync_source
-from sync.store import open_db
+from torg_kiosk.store.snapshots import open_db
+from torg_kiosk.sync.pipeline import Source, sync_source
 
 
 def main(argv: list[str]) -> int:

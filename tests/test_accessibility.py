@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.accessibility import (
+from torg_kiosk.base.colour import contrast_ratio
+from torg_kiosk.base.settings import (
+    LocalText,
+    PanelConfig,
+    Theme,
+    load_all_sites,
+    load_kiosk_config,
+)
+from torg_kiosk.domain.accessibility import (
     DEFAULT_CAP_HEIGHT_RATIO,
     NOTO_SANS_CAP_HEIGHT_RATIO,
     ROBOTO_CAP_HEIGHT_RATIO,
@@ -31,8 +39,6 @@ from kiosk.accessibility import (
     theme_contrast_pairs,
     theme_contrast_problems,
 )
-from kiosk.colour import contrast_ratio
-from kiosk.settings import LocalText, PanelConfig, Theme, load_all_sites, load_kiosk_config
 
 #: The deployed 24" panel: 527×296 mm at 1920×1080.
 PANEL = PanelConfig(width_mm=527, height_mm=296, width_px=1920, height_px=1080)
@@ -40,7 +46,9 @@ PANEL = PanelConfig(width_mm=527, height_mm=296, width_px=1920, height_px=1080)
 TEN_PER_MM = PanelConfig(width_mm=192, height_mm=108, width_px=1920, height_px=1080)
 
 KIVY_FONTS = Path(importlib.util.find_spec("kivy").submodule_search_locations[0]) / "data/fonts"
-NOTO_SANS = Path(__file__).resolve().parents[1] / "assets" / "fonts" / "NotoSans-Regular.ttf"
+NOTO_SANS = (
+    Path(__file__).resolve().parents[1] / "torg_kiosk" / "assets" / "fonts" / "NotoSans-Regular.ttf"
+)
 
 
 # --- Sizes -------------------------------------------------------------------------------
@@ -83,7 +91,7 @@ def test_the_cap_height_constants_match_the_font_files(font, ratio):
     assert measure_cap_height_ratio(font) == ratio
 
 
-REPO_FONTS = Path(__file__).resolve().parents[1] / "assets" / "fonts"
+REPO_FONTS = Path(__file__).resolve().parents[1] / "torg_kiosk" / "assets" / "fonts"
 
 
 @pytest.mark.parametrize(
@@ -210,7 +218,7 @@ def test_every_state_is_checked():
 
 
 def test_the_pairs_the_settings_loader_checks_are_all_included():
-    from kiosk.settings import THEME_TEXT_PAIRS
+    from torg_kiosk.base.settings import THEME_TEXT_PAIRS
 
     pairs = {(p.foreground, p.background) for p in theme_contrast_pairs(SITES["tofte"].theme)}
     assert set(THEME_TEXT_PAIRS) <= pairs

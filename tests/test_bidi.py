@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.bidi import display_text, has_rtl
+from torg_kiosk.domain.bidi import display_text, has_rtl
 
 MIXED = "Språkkafé – مقهى اللغة 10:15"
 

@@ -15,7 +15,7 @@ NOW = "2026-12-03T10:15"
 
 def torg_sync(*args, env=None, timeout=60):
     return subprocess.run(
-        [sys.executable, "-m", "sync.cli", *args],
+        [sys.executable, "-m", "torg_kiosk.sync.cli", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -25,11 +25,13 @@ def torg_sync(*args, env=None, timeout=60):
 
 
 def write_config(tmp_path, feed_url):
-    config = (REPO / "config" / "kiosk.toml").read_text()
+    config = (REPO / "torg_kiosk" / "config" / "kiosk.toml").read_text()
     config = config.replace('url = ""', f'url = "{feed_url}"', 1)
     path = tmp_path / "kiosk.toml"
     path.write_text(config)
-    (tmp_path / "sites").symlink_to(REPO / "config" / "sites")  # kiosk.toml looks beside itself
+    (tmp_path / "sites").symlink_to(
+        REPO / "torg_kiosk" / "config" / "sites"
+    )  # kiosk.toml looks beside itself
     return path
 
 

@@ -1,4 +1,4 @@
-"""sync.devserver: the reference central server, exercised over real HTTP."""
+"""torg_central.devserver: the reference central server, exercised over real HTTP."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from torg_central.devserver import serve
 
-from sync.devserver import serve
-from sync.fetch import fetch
+from torg_kiosk.sync.fetch import fetch
 
 REPO = Path(__file__).resolve().parents[1]
 FEED = json.dumps({"version": 1, "activities": [], "note": "Språkkafé"}).encode()
@@ -169,7 +169,7 @@ def test_an_upload_to_an_unknown_kind_is_404(central):
 def test_the_command_line_serves_the_feed_in_the_foreground(tmp_path):
     feed = tmp_path / "feed.json"
     feed.write_bytes(FEED)
-    command = [sys.executable, "-m", "sync.devserver", "--feed", str(feed),
+    command = [sys.executable, "-m", "torg_central.devserver", "--feed", str(feed),
                "--db", str(tmp_path / "c.db"), "--port", "0"]  # fmt: skip
     process = subprocess.Popen(
         command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sync.formats.ical import parse_ical
-from sync.records import OSLO, Window
+from torg_kiosk.base.clock import OSLO
+from torg_kiosk.store.records import Window
+from torg_kiosk.sync.formats.ical import parse_ical
 
 
 def calendar(event: str) -> bytes:

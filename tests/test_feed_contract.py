@@ -20,8 +20,8 @@ from referencing import Registry, Resource
 from tests.conftest import SITES
 
 REPO = Path(__file__).resolve().parents[1]
-SCHEMA_PATH = REPO / "sync" / "schema" / "feed-v1.schema.json"
-DEMO_FEED_PATH = REPO / "assets" / "demo" / "feed.json"
+SCHEMA_PATH = REPO / "torg_kiosk" / "base" / "schema" / "feed-v1.schema.json"
+DEMO_FEED_PATH = REPO / "torg_kiosk" / "assets" / "demo" / "feed.json"
 DOC_PATH = REPO / "docs" / "feed.md"
 GENERATOR = REPO / "tools" / "make_demo_feed.py"
 
@@ -113,7 +113,7 @@ def test_demo_feed_lists_all_eight_torg():
 
 
 def test_demo_site_ids_match_the_site_config_files():
-    config_names = {path.stem for path in (REPO / "config" / "sites").glob("*.toml")}
+    config_names = {path.stem for path in (REPO / "torg_kiosk" / "config" / "sites").glob("*.toml")}
     assert config_names == EIGHT_SITES
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from sync.formats.feed_v1 import parse_feed
-from sync.records import OSLO, FeedRefused, Window
+from torg_kiosk.base.clock import OSLO
+from torg_kiosk.store.records import FeedRefused, Window
+from torg_kiosk.sync.formats.feed_v1 import parse_feed
 
 NOW = datetime(2026, 12, 3, 10, 15, tzinfo=OSLO)
 WINDOW = Window.around(NOW)
@@ -142,9 +143,9 @@ def test_announcements_keys_and_revocations_are_read_and_bad_ones_skipped():
 
 def test_a_tiny_decode_window_gives_the_same_result_as_a_big_one(monkeypatch):
     """Values cut by the window's edge (strings, numbers, multi-byte letters) are read whole."""
-    from sync.formats import feed_v1
+    from torg_kiosk.sync.formats import feed_v1
 
-    body = (Path(__file__).parents[1] / "assets" / "demo" / "feed.json").read_bytes()
+    body = (Path(__file__).parents[1] / "torg_kiosk" / "assets" / "demo" / "feed.json").read_bytes()
     whole = parse_feed(body, window=WINDOW, now=NOW)
     monkeypatch.setattr(feed_v1, "DECODE_WINDOW", 7)
     windowed = parse_feed(body, window=WINDOW, now=NOW)
@@ -153,7 +154,7 @@ def test_a_tiny_decode_window_gives_the_same_result_as_a_big_one(monkeypatch):
 
 
 def test_chunks_hold_at_most_chunk_size_activities():
-    from sync.formats.feed_v1 import iter_feed
+    from torg_kiosk.sync.formats.feed_v1 import iter_feed
 
     body = feed(*(activity(id=f"a{n}") for n in range(25)))
     sizes = [len(c.activities) for c in iter_feed(body, window=WINDOW, now=NOW, chunk_size=10)]

@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from sync.fetch import USER_AGENT, FetchError, FetchLimits, fetch
 from tests.httpfixtures import Reply, serve_handler, serve_replies
+from torg_kiosk.sync.fetch import USER_AGENT, FetchError, FetchLimits, fetch
 
 FEED = json.dumps({"version": 1, "activities": []}).encode()
 JSON = {"Content-Type": "application/json"}

@@ -12,9 +12,9 @@ import pytest
 from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 
-from kiosk import i18n
-from kiosk.bidi import display_text
-from kiosk.i18n import (
+from torg_kiosk.domain import i18n
+from torg_kiosk.domain.bidi import display_text
+from torg_kiosk.domain.i18n import (
     CODES,
     DEFAULT,
     LANGUAGES,
@@ -225,7 +225,7 @@ def test_the_arabic_font_also_draws_latin_names_and_times():
 
 
 def test_fonts_ship_with_their_licence_and_a_readme():
-    fonts = REPO_ROOT / "assets" / "fonts"
+    fonts = REPO_ROOT / "torg_kiosk" / "assets" / "fonts"
     assert "SIL OPEN FONT LICENSE Version 1.1" in (fonts / "OFL.txt").read_text()
     readme = (fonts / "README.md").read_text()
     for path in {path for code in CODES for path in font_for(code)}:

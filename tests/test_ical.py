@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from sync.formats import ical
-from sync.formats.ical import parse_ical, sniff_ical
-from sync.records import OSLO, FeedRefused, Window
+from torg_kiosk.base.clock import OSLO
+from torg_kiosk.store.records import FeedRefused, Window
+from torg_kiosk.sync.formats import ical
+from torg_kiosk.sync.formats.ical import parse_ical, sniff_ical
 
 DECEMBER = Window(date(2026, 11, 30), date(2026, 12, 31))
 
@@ -184,7 +185,7 @@ def test_x_wr_timezone_applies_to_times_without_tzid():
 
 def test_unknown_tzid_skips_that_event_and_keeps_the_other(caplog):
     bad = "UID:ukjent\nSUMMARY:Ukjent sone\nDTSTART;TZID=Mars/Olympus:20261203T090000\n"
-    with caplog.at_level(logging.WARNING, logger="sync.formats.ical"):
+    with caplog.at_level(logging.WARNING, logger="torg_kiosk.sync.formats.ical"):
         parsed = parse_ical(calendar(WEEKLY_TRIM, bad), site="tofte", window=DECEMBER)
     assert [a.id for a in parsed.activities] == ["trim-tofte"]
     [skipped] = parsed.skipped

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from sync.formats.ical import parse_ical, sniff_ical
-from sync.records import OSLO, FeedRefused, ParsedSource, Window
+from torg_kiosk.base.clock import OSLO
+from torg_kiosk.store.records import FeedRefused, ParsedSource, Window
+from torg_kiosk.sync.formats.ical import parse_ical, sniff_ical
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ics-corpus"
 FILES = sorted(CORPUS.glob("*.ics")) + sorted((CORPUS / "derived_oslo").glob("*.ics"))

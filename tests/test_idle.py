@@ -6,7 +6,8 @@ import logging
 
 import pytest
 
-from kiosk.idle import (
+from torg_kiosk.base.settings import IdleConfig, load_kiosk_config
+from torg_kiosk.domain.idle import (
     VISITOR_MEMORY,
     IdleEvent,
     IdlePhase,
@@ -14,7 +15,6 @@ from kiosk.idle import (
     RotationPolicy,
     VisitorState,
 )
-from kiosk.settings import IdleConfig, load_kiosk_config
 
 START = 1000.0
 
@@ -228,7 +228,7 @@ def test_one_failing_reset_does_not_stop_the_others(caplog):
 
     visitor.register("qr", broken)
     visitor.register("volume", lambda: calls.append("volume"))
-    with caplog.at_level(logging.ERROR, logger="kiosk.idle"):
+    with caplog.at_level(logging.ERROR, logger="torg_kiosk.domain.idle"):
         failures = visitor.forget_visitor()
     assert calls == ["language", "volume"]
     assert [failure.name for failure in failures] == ["qr"]

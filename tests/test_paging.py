@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk import paging
+from torg_kiosk.domain import paging
 
 # A list of 10 rows of 100 px, a viewport of 350 px: 650 px hidden, a page is 250 px.
 CONTENT, VIEWPORT, ROW = 1000.0, 350.0, 100.0

@@ -6,10 +6,11 @@ import json
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
-from kiosk import present
-from kiosk.i18n import translator
-from kiosk.schedule import DataFreshness, OccurrenceView
-from kiosk.settings import OSLO, LocalText, OpeningHours, Service, load_site
+from torg_kiosk.base.clock import OSLO
+from torg_kiosk.base.settings import LocalText, OpeningHours, Service, load_site
+from torg_kiosk.domain import present
+from torg_kiosk.domain.i18n import translator
+from torg_kiosk.store.schedule import DataFreshness, OccurrenceView
 
 NOW = datetime(2026, 12, 3, 10, 15, tzinfo=OSLO)
 CLOSED = ()

@@ -3,7 +3,7 @@
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from kiosk.qr import QUIET_ZONE_MODULES, qr_matrix
+from torg_kiosk.domain.qr import QUIET_ZONE_MODULES, qr_matrix
 
 LINK = "https://www.asker.kommune.no/innbyggertorg/heggedal/babysang/"
 

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from sync.readahead import read_ahead
+from torg_kiosk.sync.readahead import read_ahead
 
 
 def test_items_arrive_in_order_and_complete():

@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from dateutil.rrule import rrulestr
 
-from sync.records import Window
-from sync.recurrence import MAX_PER_SERIES, RecurrenceError, expand
+from torg_kiosk.store.records import Window
+from torg_kiosk.sync.recurrence import MAX_PER_SERIES, RecurrenceError, expand
 
 WINDOW = Window(date(2026, 12, 2), date(2026, 12, 17))
 

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from kiosk.schedule import Schedule
-from sync.pipeline import Source, sync_source
-from sync.records import OSLO
-from sync.store import open_db
 from tests.conftest import PINNED_NOW, activity, feed
+from torg_kiosk.base.clock import OSLO
+from torg_kiosk.store.schedule import Schedule
+from torg_kiosk.store.snapshots import open_db
+from torg_kiosk.sync.pipeline import Source, sync_source
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.colour import contrast_ratio, hex_to_rgba
-from kiosk.settings import (
+from tests.conftest import SITES
+from torg_kiosk.base.colour import contrast_ratio, hex_to_rgba
+from torg_kiosk.base.settings import (
     THEME_TEXT_PAIRS,
     ConfigError,
     config_dir,
@@ -19,9 +20,8 @@ from kiosk.settings import (
     load_site,
     site_ids,
 )
-from tests.conftest import SITES
 
-SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "config"
+SHIPPED_CONFIG = Path(__file__).resolve().parents[1] / "torg_kiosk" / "config"
 EIGHT_TORG = set(SITES)  # the eight torg, named once in tests/conftest.py
 OSLO_SUMMER_MONDAY = date(2026, 6, 1)
 

@@ -9,7 +9,7 @@ import wave
 import psutil
 import pytest
 
-from kiosk.speech import (
+from torg_kiosk.domain.speech import (
     DEFAULT_VOLUME,
     VOICES,
     Speaker,

@@ -2,12 +2,13 @@
 
 import pytest
 
-from sync import pipeline, store
-from sync.formats.feed_v1 import iter_feed
-from sync.pipeline import Source, sync_source
-from sync.records import FeedRefused, Window
-from sync.subprocess_parse import feed_rows_in_child
 from tests.conftest import DEMO_FEED, PINNED_NOW
+from torg_kiosk.store import snapshots as store
+from torg_kiosk.store.records import FeedRefused, Window
+from torg_kiosk.sync import pipeline
+from torg_kiosk.sync.formats.feed_v1 import iter_feed
+from torg_kiosk.sync.pipeline import Source, sync_source
+from torg_kiosk.sync.subprocess_parse import feed_rows_in_child
 
 WINDOW = Window.around(PINNED_NOW)
 

@@ -12,14 +12,14 @@ import time
 from datetime import timedelta
 
 import pytest
+from torg_central.devserver import serve
 
-from kiosk.schedule import Schedule
-from sync.devserver import serve
-from sync.fetch import FetchLimits
-from sync.pipeline import Source, sync_all, sync_source
-from sync.store import source_status
 from tests.conftest import PINNED_NOW, activity, feed, feed_bytes, weekly_series
 from tests.httpfixtures import Reply, serve_replies
+from torg_kiosk.store.schedule import Schedule
+from torg_kiosk.store.snapshots import source_status
+from torg_kiosk.sync.fetch import FetchLimits
+from torg_kiosk.sync.pipeline import Source, sync_all, sync_source
 
 JSON = {"Content-Type": "application/json"}
 #: Quick limits so failure tests stay fast; retries are on so a 503 can be retried.

@@ -3,7 +3,7 @@
 import threading
 import time
 
-from kiosk.sync_worker import SyncWorker
+from torg_kiosk.sync.loop import SyncWorker
 
 
 def counting_sync():

@@ -18,7 +18,7 @@ from fontTools import subset
 from fontTools.merge import Merger, Options
 from fontTools.ttLib import TTFont
 
-FONTS = Path(__file__).resolve().parents[1] / "assets" / "fonts"
+FONTS = Path(__file__).resolve().parents[1] / "torg_kiosk" / "assets" / "fonts"
 FAMILY = "Noto Sans Arabic Latin"
 # Basic Latin to Latin Extended-B, general punctuation (– — …), the euro sign.
 LATIN = [*range(0x20, 0x250), *range(0x2000, 0x2070), 0x20AC]

@@ -1,6 +1,6 @@
 """Manage the screen's gettext catalogs with Babel: extract, update, compile, check.
 
-    python tools/i18n.py extract   # kiosk/**/*.py and *.kv → assets/locale/kiosk.pot
+    python tools/i18n.py extract   # torg_kiosk/**/*.py and *.kv → torg_kiosk/assets/locale/kiosk.pot
     python tools/i18n.py update    # .pot → every language's .po, keeping translations
     python tools/i18n.py compile   # .po → .mo (committed; a test proves they are current)
     python tools/i18n.py check     # exit 1 listing untranslated, fuzzy, placeholder mismatch
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kiosk.i18n import (  # noqa: E402  (needs the repo root on sys.path first)
+from torg_kiosk.domain.i18n import (  # noqa: E402  (needs the repo root on sys.path first)
     CATEGORY_CONTEXT,
     CATEGORY_MSGIDS,
     CODES,
@@ -41,7 +41,7 @@ from kiosk.i18n import (  # noqa: E402  (needs the repo root on sys.path first)
 
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
 MAPPING = ROOT / "babel.cfg"
-PRESENT = ROOT / "kiosk" / "present.py"
+PRESENT = ROOT / "torg_kiosk" / "domain" / "present.py"
 
 # "{name}", "{count:d}", "%(name)s", "%s", "%d": what must survive translation unchanged.
 _HEADER = {"project": "torg-kiosk", "domain": DOMAIN, "copyright_holder": "the torg-kiosk authors"}
@@ -94,7 +94,7 @@ def extract() -> Catalog:
         catalog.add(
             message,
             None,
-            [("kiosk/i18n.py", 0)],
+            [("torg_kiosk/domain/i18n.py", 0)],
             auto_comments=[f"Feed category '{category}', a short chip on a list row."],
             context=CATEGORY_CONTEXT,
         )

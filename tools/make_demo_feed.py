@@ -1,4 +1,4 @@
-"""Write the embedded demo feed, ``assets/demo/feed.json``, the same way every time.
+"""Write the embedded demo feed, ``torg_kiosk/assets/demo/feed.json``, the same way every time.
 
 The demo feed is what a kiosk shows before it has ever reached the central feed, and what the
 screenshots and UI tests run against. It describes a plausible autumn season at all eight
@@ -7,7 +7,7 @@ never goes stale, with a few cancelled occurrences and Christmas/Easter exceptio
 
 Run from anywhere::
 
-    python tools/make_demo_feed.py                 # rewrites assets/demo/feed.json
+    python tools/make_demo_feed.py                 # rewrites torg_kiosk/assets/demo/feed.json
     python tools/make_demo_feed.py --output x.json
 
 The output depends on nothing but this file: no clock, no randomness, no network. The ticket key
@@ -32,7 +32,7 @@ from dateutil.rrule import rrulestr
 
 OSLO = ZoneInfo("Europe/Oslo")
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUTPUT = REPO_ROOT / "assets" / "demo" / "feed.json"
+DEFAULT_OUTPUT = REPO_ROOT / "torg_kiosk" / "assets" / "demo" / "feed.json"
 
 GENERATED_AT = "2026-09-01T06:00:00+02:00"
 UPDATED_AT = "2026-08-28T14:00:00+02:00"

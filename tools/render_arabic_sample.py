@@ -23,8 +23,8 @@ from kivy.core.text import Label as CoreLabel  # noqa: E402
 from kivy.core.window import Window  # noqa: E402, F401  (a texture needs a GL context)
 from PIL import Image  # noqa: E402
 
-from kiosk.bidi import display_text  # noqa: E402
-from kiosk.i18n import font_for, translator  # noqa: E402
+from torg_kiosk.domain.bidi import display_text  # noqa: E402
+from torg_kiosk.domain.i18n import font_for, translator  # noqa: E402
 
 SAMPLES = (
     "Språkkafé – مقهى اللغة 10:15",

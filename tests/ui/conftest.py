@@ -23,7 +23,7 @@ os.environ["KIVY_LOG_MODE"] = "PYTHON"
 os.environ["KIVY_NO_CONSOLELOG"] = "1"
 os.environ.pop("TORG_KIOSK_DATA", None)
 
-from kiosk.ui.bootstrap import configure_kivy
+from torg_kiosk.ui.bootstrap import configure_kivy
 
 configure_kivy(windowed=True, size=(1920, 1080))
 
@@ -32,9 +32,9 @@ from kivy.core.window import Window  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
 from kivy.uix.widget import Widget  # noqa: E402
 
-from kiosk.cli_args import make_clock  # noqa: E402
-from kiosk.settings import OSLO, load_kiosk_config, load_site  # noqa: E402
-from kiosk.ui.app import KioskApp  # noqa: E402
+from torg_kiosk.base.clock import OSLO, make_clock  # noqa: E402
+from torg_kiosk.base.settings import load_kiosk_config, load_site  # noqa: E402
+from torg_kiosk.ui.app import KioskApp  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "screenshots"

@@ -3,7 +3,7 @@
 Every screen (and the language picker and the idle warning) at 1920×1080 and 1080×1920, in
 normal and in large-text mode, in Norwegian and again in Arabic (another font with other
 line metrics, English fallback texts that are longer, and a mirrored layout). Sizes in
-millimetres become pixels through :func:`kiosk.accessibility.panel_for_window`: the
+millimetres become pixels through :func:`torg_kiosk.domain.accessibility.panel_for_window`: the
 configured panel's physical size, never the DPI the system reports.
 """
 
@@ -17,11 +17,11 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.scrollview import ScrollView
 from test_layout import ancestry, clipped, inside, overlaps, show_screen, shown_labels
 
-from kiosk import accessibility
-from kiosk.accessibility import Rect, check_large_text, check_targets, panel_for_window
-from kiosk.colour import contrast_ratio
-from kiosk.settings import PanelConfig
-from kiosk.ui import theme
+from torg_kiosk.base.colour import contrast_ratio
+from torg_kiosk.base.settings import PanelConfig
+from torg_kiosk.domain import accessibility
+from torg_kiosk.domain.accessibility import Rect, check_large_text, check_targets, panel_for_window
+from torg_kiosk.ui import theme
 
 SCREENS = ("home", "today", "activity", "week", "contact")
 SIZES = ((1920, 1080), (1080, 1920))

@@ -11,8 +11,8 @@ from kivy.core.window import Window
 from test_accessibility_ui import check_tree, visible
 from test_layout import show_screen
 
-from kiosk import present
-from kiosk.ui.screens import activity
+from torg_kiosk.domain import present
+from torg_kiosk.ui.screens import activity
 
 SIZES = ((1920, 1080), (1080, 1920))
 

@@ -9,15 +9,15 @@ from datetime import datetime
 
 import pytest
 
-from kiosk.cli_args import ArgumentError, make_clock, parse_args
-from kiosk.settings import OSLO
+from torg_kiosk.base.clock import OSLO, ArgumentError, make_clock
+from torg_kiosk.kiosk_args import parse_args
 
 REPO_ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 
 def run_kiosk(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
+        [sys.executable, "-m", "torg_kiosk", *args],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -9,8 +9,8 @@ from conftest import walk
 from kivy.core.window import Window
 from kivy.uix.modalview import ModalView
 
-from kiosk.idle import VISITOR_MEMORY, IdlePhase
-from kiosk.ui.idle_ui import TONE_PATH, IdleWarning, play_tone, tone_frames
+from torg_kiosk.domain.idle import VISITOR_MEMORY, IdlePhase
+from torg_kiosk.ui.idle_ui import TONE_PATH, IdleWarning, play_tone, tone_frames
 
 
 class FakeClock:

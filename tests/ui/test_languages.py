@@ -13,10 +13,10 @@ import pytest
 from conftest import walk
 from kivy.core.window import Window
 
-from kiosk import present
-from kiosk.bidi import display_text
-from kiosk.i18n import CODES, LANGUAGES, translator
-from kiosk.ui.widgets import LanguagePicker, font_family
+from torg_kiosk.domain import present
+from torg_kiosk.domain.bidi import display_text
+from torg_kiosk.domain.i18n import CODES, LANGUAGES, translator
+from torg_kiosk.ui.widgets import LanguagePicker, font_family
 
 
 def open_chooser(ui, screen_name: str) -> LanguagePicker:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.ui.widgets import OccurrenceRow
+from torg_kiosk.ui.widgets import OccurrenceRow
 
 
 def visible_rows(ui) -> dict[str, OccurrenceRow]:
@@ -113,7 +113,7 @@ def test_week_and_contact_screens_open_from_home(ui):
 def test_an_empty_day_answers_kindly_with_what_is_on_next(ui):
     from datetime import datetime
 
-    from kiosk.settings import OSLO
+    from torg_kiosk.base.clock import OSLO
 
     pinned = ui.app.now
     sunday = datetime(2026, 12, 6, 12, 0, tzinfo=OSLO)

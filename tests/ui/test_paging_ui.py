@@ -12,7 +12,7 @@ import itertools
 import pytest
 from test_layout import show_screen
 
-from kiosk.accessibility import min_gap_px, min_target_px, panel_for_window
+from torg_kiosk.domain.accessibility import min_gap_px, min_target_px, panel_for_window
 
 SIZES = ((1920, 1080), (1080, 1920))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import UnitTestTouch
 
-from kiosk.speech import DEFAULT_VOLUME, Speaker, SpeakOutcome
+from torg_kiosk.domain.speech import DEFAULT_VOLUME, Speaker, SpeakOutcome
 
 SCREENS = ("home", "today", "activity", "week", "contact")
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import walk
 from test_layout import show_screen
 
-from kiosk.ui.widgets import OccurrenceRow, QuietButton
+from torg_kiosk.ui.widgets import OccurrenceRow, QuietButton
 
 SIZES = ((1920, 1080), (1080, 1920))
 

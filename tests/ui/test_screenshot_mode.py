@@ -14,7 +14,7 @@ def test_screenshot_mode_saves_the_populated_home_screen_and_exits(tmp_path):
     picture = tmp_path / "kiosk.png"
     env = {**os.environ, "KIVY_HOME": str(tmp_path / "kivy-home")}
     done = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--site", "tofte", "--windowed", "--size", "1280x800",
+        [sys.executable, "-m", "torg_kiosk", "--site", "tofte", "--windowed", "--size", "1280x800",
          "--data", str(tmp_path / "data"), "--now", "2026-12-03T10:15",
          "--screenshot", str(picture)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120,

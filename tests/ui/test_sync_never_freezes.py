@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kiosk.settings import FeedConfig
+from torg_kiosk.base.settings import FeedConfig
 
 #: A screen switch counts as prompt when it shows within this many frames of the release.
 PROMPT_FRAMES = 3

@@ -1,0 +1,61 @@
+"""``torg-kiosk``: start the lobby screen.
+
+Configuration is read and checked before Kivy is imported, so a mistake ends with one clear
+line on stderr and exit code 2 instead of a window or a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import replace
+
+from torg_kiosk.base.clock import ArgumentError, make_clock
+from torg_kiosk.base.settings import ConfigError, load_kiosk_config, load_site
+from torg_kiosk.kiosk_args import parse_args
+
+EXIT_BAD_CONFIG = 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = parse_args(argv)
+        kiosk = load_kiosk_config(args.config)
+        if args.site:
+            kiosk = replace(kiosk, site=args.site)
+        if args.data:
+            kiosk = replace(kiosk, data_dir=args.data.absolute())
+        site = load_site(kiosk.site, args.config.parent if args.config else None)
+    except (ArgumentError, ConfigError) as error:
+        print(f"torg-kiosk: {error}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+
+    # Kivy reads these when it is first imported: a private home (its config.ini and logs
+    # stay with the kiosk's data) and no parsing of our own command line.
+    os.environ.setdefault("KIVY_HOME", str(kiosk.data_dir / "kivy-home"))
+    try:
+        os.makedirs(os.environ["KIVY_HOME"], exist_ok=True)
+    except OSError as error:
+        print(
+            f"torg-kiosk: cannot create the folder {os.environ['KIVY_HOME']}: {error}. "
+            "Check data_dir in kiosk.toml (or --data) and the kiosk user's permissions.",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_CONFIG
+    os.environ["KIVY_NO_ARGS"] = "1"
+    from torg_kiosk.ui.bootstrap import configure_kivy
+
+    configure_kivy(windowed=args.windowed, size=args.size)
+    from torg_kiosk.ui.app import KioskApp
+
+    app = KioskApp(kiosk=kiosk, site=site, clock=make_clock(args.now), windowed=args.windowed)
+    if args.screenshot:
+        from torg_kiosk.ui.snapshot import screenshot_when_ready
+
+        screenshot_when_ready(app, args.screenshot.absolute())
+    app.run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,243 @@
+"""What the screen says, as plain data: no Kivy here, so every sentence is testable.
+
+Screens turn schedule objects into dicts with :func:`card` (one RecycleView row) and ask the
+other functions here for the sentences around them, in the visitor's language. The words come
+from the gettext catalogs through :mod:`torg_kiosk.domain.i18n`; every msgid is the bokmål
+text, marked ``_("…")`` where it is written so ``tools/i18n.py extract`` finds it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from torg_kiosk.base.settings import OpeningHours, Service
+from torg_kiosk.domain.i18n import N_, category_name, long_date, time_text, translator, weekday_name
+from torg_kiosk.store.schedule import DataFreshness, OccurrenceView, in_language
+
+
+def gettext(language: str):
+    """The ``gettext`` function of ``language``'s catalog (msgids are the bokmål texts)."""
+    return translator(language).gettext
+
+
+def text(msgid: str, language: str, **values: object) -> str:
+    """``msgid`` (a bokmål text already marked with ``_()`` or ``N_()`` where it is written)
+    in ``language``, with ``values`` filled in; a missing translation shows bokmål."""
+    translated = translator(language).gettext(msgid)
+    return translated.format(**values) if values else translated
+
+
+def clock_text(moment: datetime | time) -> str:
+    """``10:15``, in every language (see :func:`torg_kiosk.domain.i18n.time_text`)."""
+    return time_text(moment, "nb")
+
+
+def day_text(day: date, language: str = "nb") -> str:
+    """``torsdag 3. desember`` (English: ``Thursday 3 December``)."""
+    return long_date(day, language)
+
+
+def hour_text(moment: time) -> str:
+    """``10`` on the hour, else ``08:30``: how opening hours are written on a door."""
+    return f"{moment.hour:02d}" if moment.minute == 0 else clock_text(moment)
+
+
+def span_text(start: datetime, end: datetime) -> str:
+    """``10:30–12:30``."""
+    return f"{clock_text(start)}–{clock_text(end)}"
+
+
+def hours_text(hours: OpeningHours, day: date, language: str = "nb") -> str:
+    """``10–16``, ``08:30–12, 13–15`` or ``stengt i dag``."""
+    ranges = hours.on(day)
+    if not ranges:
+        return text(N_("stengt i dag"), language)
+    return ", ".join(f"{hour_text(start)}–{hour_text(end)}" for start, end in ranges)
+
+
+def service_line(service: Service, day: date, language: str = "nb") -> str:
+    """``Heggedal bibliotek 10–16`` or ``Kafeen på torget stengt i dag``."""
+    return f"{service.name.get(language)} {hours_text(service.opening_hours, day, language)}"
+
+
+def service_name(service: Service, site_name: str, language: str = "nb") -> str:
+    """The service's name without the torg's place name the header already shows.
+
+    ``Heggedal bibliotek`` at Heggedal innbyggertorg → ``Bibliotek``.
+    """
+    name = service.name.get(language)
+    place = site_name.split()[0] if site_name else ""
+    if place and name.casefold().startswith(place.casefold() + " "):
+        rest = name[len(place) + 1 :]
+        return rest[:1].upper() + rest[1:]
+    return name
+
+
+def category_text(category: str, language: str = "nb") -> str:
+    return category_name(category, language)
+
+
+def place_text(occurrence: OccurrenceView) -> str:
+    """``Biblioteket · Asker bibliotek``: where, and who runs it."""
+    return " · ".join(part for part in (occurrence.room, occurrence.organizer) if part)
+
+
+def registration_text(occurrence: OccurrenceView, language: str = "nb") -> str:
+    if not occurrence.registration_required:
+        return text(N_("Ingen påmelding – bare kom"), language)
+    if occurrence.registration_capacity:
+        return text(
+            N_("Påmelding kreves – {count} plasser"),
+            language,
+            count=occurrence.registration_capacity,
+        )
+    return text(N_("Påmelding kreves"), language)
+
+
+def fallback_note(fell_back: bool, language: str) -> str:
+    """The small marker beside feed text the feed has no translation of: *Vises på norsk*."""
+    return text(N_("Vises på norsk"), language) if fell_back else ""
+
+
+def card(occurrence: OccurrenceView, now: datetime, language: str = "nb") -> dict:
+    """One row of a list: every field a row widget shows, already in words."""
+    title, fell_back = occurrence.text("title", language)
+    running = occurrence.is_running(now) and not occurrence.cancelled
+    if occurrence.cancelled:
+        marker = text(N_("AVLYST"), language)
+    elif running:
+        marker = text(N_("Nå"), language)
+    else:
+        marker = ""
+    return {
+        "key": occurrence.key,
+        "time_text": span_text(occurrence.start, occurrence.end),
+        "title": title,
+        "place": place_text(occurrence),
+        "category_text": category_text(occurrence.category, language),
+        "fallback_note": fallback_note(fell_back, language),
+        "marker": marker,
+        "running": running,
+        "past": occurrence.is_past(now),
+        "cancelled": occurrence.cancelled,
+    }
+
+
+def detail(occurrence: OccurrenceView, language: str = "nb") -> dict:
+    """Everything the activity screen shows about one occurrence."""
+    title, title_fell_back = occurrence.text("title", language)
+    description, description_fell_back = occurrence.text("description", language)
+    return {
+        "key": occurrence.key,
+        "title": title,
+        "day": day_text(occurrence.start.date(), language),
+        "time_text": span_text(occurrence.start, occurrence.end),
+        "room": occurrence.room or "",
+        "organizer": occurrence.organizer or "",
+        "category_text": category_text(occurrence.category, language),
+        "description": description,
+        "fallback_note": fallback_note(
+            title_fell_back or (bool(description) and description_fell_back), language
+        ),
+        "registration": registration_text(occurrence, language),
+        "cancelled": occurrence.cancelled,
+        "link": occurrence.link or "",
+    }
+
+
+def status_line(freshness: DataFreshness | None, now: datetime, language: str = "nb") -> str:
+    """``Oppdatert 10:42`` or ``Uten nett — viser data fra i går 21:00``."""
+    if freshness is None or freshness.last_success is None:
+        return text(N_("Henter program …"), language)
+    when = freshness.last_success
+    if not freshness.is_stale():
+        return text(N_("Oppdatert {time}"), language, time=clock_text(when))
+    today = now.date()
+    if when.date() == today:
+        day = ""
+    elif when.date() == today - timedelta(days=1):
+        day = text(N_("i går"), language) + " "
+    else:
+        day = day_text(when.date(), language) + " "
+    return text(N_("Uten nett — viser data fra {when}"), language, when=f"{day}{clock_text(when)}")
+
+
+def now_and_next_lines(
+    running: list[OccurrenceView],
+    upcoming: list[OccurrenceView],
+    language: str = "nb",
+) -> list[dict]:
+    """Rows for the home screen's *now & next*: label, time and title, most urgent first."""
+    rows = []
+    for occurrence in running:
+        title, _ = occurrence.text("title", language)
+        rows.append(
+            {
+                "key": occurrence.key,
+                "label": text(N_("Nå"), language),
+                "time_text": text(N_("til {time}"), language, time=clock_text(occurrence.end)),
+                "title": title,
+                "place": occurrence.room or "",
+            }
+        )
+    for occurrence in upcoming:
+        title, _ = occurrence.text("title", language)
+        rows.append(
+            {
+                "key": occurrence.key,
+                "label": text(N_("Snart"), language),
+                "time_text": clock_text(occurrence.start),
+                "title": title,
+                "place": occurrence.room or "",
+            }
+        )
+    return rows
+
+
+def empty_day_text(next_day: tuple[date, list[OccurrenceView]] | None, language: str = "nb") -> str:
+    """The kind answer on a day with nothing on: what is on next, if we know."""
+    if not next_day:
+        return text(N_("I dag er det ingen aktiviteter her."), language)
+    day, items = next_day
+    first = items[0]
+    title, _ = first.text("title", language)
+    return text(
+        N_("I dag er det ingen aktiviteter her. Neste: {day} – {title} {time}"),
+        language,
+        day=day_text(day, language),
+        title=title,
+        time=clock_text(first.start),
+    )
+
+
+def staffed_text(hours: OpeningHours, now: datetime, language: str = "nb") -> str:
+    """When innbyggerservice staff are in: now, later today, or which days this week."""
+    today = now.date()
+    current = now.time().replace(tzinfo=None)
+    for start, end in hours.on(today):
+        if start <= current < end:
+            return text(
+                N_("Innbyggerservice er her nå, til {time}."), language, time=clock_text(end)
+            )
+    later = [(start, end) for start, end in hours.on(today) if start > current]
+    if later:
+        spans = ", ".join(f"{hour_text(s)}–{hour_text(e)}" for s, e in later)
+        return text(N_("Innbyggerservice er her i dag {hours}."), language, hours=spans)
+    days = []
+    for offset in range(1, 8):
+        day = today + timedelta(days=offset)
+        ranges = hours.on(day)
+        if ranges:
+            spans = ", ".join(f"{hour_text(s)}–{hour_text(e)}" for s, e in ranges)
+            days.append(f"{weekday_name(day, language)} {spans}")
+    if not days:
+        return text(N_("Innbyggerservice har ingen faste dager her."), language)
+    and_word = text(N_("og"), language)
+    joined = days[0] if len(days) == 1 else ", ".join(days[:-1]) + f" {and_word} "
+    if len(days) > 1:
+        joined += days[-1]
+    return text(N_("Innbyggerservice er på torget {days}."), language, days=joined)
+
+
+def announcement_text(texts: dict[str, str], language: str = "nb") -> str:
+    return in_language(texts, language)[0]

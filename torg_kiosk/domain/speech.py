@@ -1,0 +1,216 @@
+"""Reading text aloud with espeak-ng, for visitors who cannot read the screen.
+
+GUI-free on purpose: the UI calls :meth:`Speaker.speak` from a button's ``on_release`` and
+gets control back at once, because espeak-ng runs in its own process. A language without an
+installed voice is refused with :attr:`SpeakOutcome.NO_VOICE` so the UI can say so (see
+:func:`no_voice_message`) instead of reading Somali text with a Norwegian voice.
+
+Wiring in the UI::
+
+    speaker = Speaker()                      # plays on the default audio device
+    outcome = speaker.speak(text, language)  # a second tap restarts from the beginning
+    if outcome is SpeakOutcome.NO_VOICE:
+        show(no_voice_message(screen_language))
+    visitor.register("volume", speaker.reset)   # kiosk.idle.VisitorState
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import os
+import signal
+import subprocess
+from pathlib import Path
+from typing import Literal
+
+from torg_kiosk.domain.i18n import LANGUAGES
+
+ESPEAK = "espeak-ng"
+
+#: The espeak-ng voice for each screen language; ``None``: espeak-ng has no voice for it.
+#: The languages own their voices (kiosk.i18n.LANGUAGES): nynorsk is read with the bokmål
+#: voice, and Somali has none (``espeak-ng --voices=so`` lists nothing in espeak-ng 1.51).
+VOICES: dict[str, str | None] = {language.code: language.espeak_voice for language in LANGUAGES}
+
+#: espeak-ng's amplitude (``-a``) runs from 0 to 200; 100 is its own default.
+MIN_VOLUME = 0
+MAX_VOLUME = 200
+DEFAULT_VOLUME = 100
+#: Words per minute. espeak-ng's default of 175 is brisk for older listeners and for people
+#: hearing a second language; 150 is still natural.
+DEFAULT_RATE = 150
+#: How long :meth:`Speaker.stop` waits for espeak-ng to end after SIGTERM before SIGKILL.
+STOP_GRACE_SECONDS = 0.5
+
+#: What the UI shows when a language has no voice, in the language of the screen.
+NO_VOICE_MESSAGES = {
+    "nb": "Opplesing finnes ikke på dette språket.",
+    "nn": "Opplesing finst ikkje på dette språket.",
+    "en": "Reading aloud is not available in this language.",
+}
+
+Output = Path | Literal["device", "discard"]
+
+
+class SpeakOutcome(enum.Enum):
+    """What :meth:`Speaker.speak` did."""
+
+    STARTED = "started"
+    #: No espeak-ng voice for the language (or espeak-ng is missing): nothing was started.
+    NO_VOICE = "no_voice"
+    #: The text was empty or only whitespace: nothing to read.
+    NOTHING_TO_READ = "nothing_to_read"
+
+
+def no_voice_message(screen_language: str) -> str:
+    """The sentence telling the visitor reading aloud is not available; bokmål as fallback."""
+    return NO_VOICE_MESSAGES.get(screen_language, NO_VOICE_MESSAGES["nb"])
+
+
+@functools.cache
+def installed_voices(executable: str = ESPEAK) -> frozenset[str]:
+    """Voice names espeak-ng accepts with ``-v`` on this machine, from ``--voices``.
+
+    Empty when espeak-ng is not installed, so a kiosk without it just cannot read aloud.
+    Cached: the list only changes when packages are installed, and the kiosk restarts then.
+    """
+    try:
+        listing = subprocess.run(
+            [executable, "--voices"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    names: set[str] = set()
+    # Columns: Pty Language Age/Gender VoiceName File Other-languages; header first.
+    for line in listing.splitlines()[1:]:
+        fields = line.split()
+        if len(fields) >= 5:
+            names.add(fields[1])
+            names.add(fields[4])
+    return frozenset(names)
+
+
+def voice_for(language: str, executable: str = ESPEAK) -> str | None:
+    """The installed espeak-ng voice for a screen language, or None."""
+    voice = VOICES.get(language)
+    if voice is None or voice not in installed_voices(executable):
+        return None
+    return voice
+
+
+def can_speak(language: str, executable: str = ESPEAK) -> bool:
+    """Whether text in ``language`` can be read aloud with the right voice on this machine."""
+    return voice_for(language, executable) is not None
+
+
+def phonemes(text: str, language: str, executable: str = ESPEAK) -> str:
+    """espeak-ng's phoneme mnemonics for ``text`` (``-q -x``), without making any sound.
+
+    For diagnostics and tests: it shows which pronunciation rules a voice applies.
+    Raises ValueError for a language without a voice.
+    """
+    voice = voice_for(language, executable)
+    if voice is None:
+        raise ValueError(f"There is no espeak-ng voice for {language!r} on this machine.")
+    result = subprocess.run(
+        [executable, "-q", "-x", "-v", voice, "--", text],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+class Speaker:
+    """Reads one text at a time; a new :meth:`speak` stops the one before.
+
+    ``output`` is ``"device"`` (the default audio device, for the kiosk), ``"discard"``
+    (espeak-ng writes the audio to its stdout, which goes to /dev/null: for machines without
+    a sound card) or a :class:`~pathlib.Path` for a WAV file.
+    """
+
+    def __init__(self, output: Output = "device", executable: str = ESPEAK) -> None:
+        if not isinstance(output, Path) and output not in ("device", "discard"):
+            raise ValueError(f"output must be 'device', 'discard' or a Path, not {output!r}")
+        self._output = output
+        self._executable = executable
+        self._process: subprocess.Popen[bytes] | None = None
+        self._volume = DEFAULT_VOLUME
+
+    @property
+    def volume(self) -> int:
+        """espeak-ng amplitude, 0..200; takes effect from the next :meth:`speak`."""
+        return self._volume
+
+    @volume.setter
+    def volume(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"volume must be a whole number, not {value!r}")
+        if not MIN_VOLUME <= value <= MAX_VOLUME:
+            raise ValueError(f"volume must be between {MIN_VOLUME} and {MAX_VOLUME}, not {value}")
+        self._volume = value
+
+    @property
+    def is_speaking(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def pid(self) -> int | None:
+        """The process id of the espeak-ng currently or last started, for diagnostics."""
+        return self._process.pid if self._process is not None else None
+
+    def speak(self, text: str, language: str) -> SpeakOutcome:
+        """Stop any current speech and start reading ``text``; returns at once."""
+        self.stop()
+        voice = voice_for(language, self._executable)
+        if voice is None:
+            return SpeakOutcome.NO_VOICE
+        if not text.strip():
+            return SpeakOutcome.NOTHING_TO_READ
+        command = [self._executable, "-v", voice, "-a", str(self._volume), "-s", str(DEFAULT_RATE)]
+        if isinstance(self._output, Path):
+            command += ["-w", str(self._output)]
+        elif self._output == "discard":
+            command.append("--stdout")
+        # "--" so a text starting with "-" is read, not taken as an option.
+        command += ["--", text]
+        self._process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            # Its own process group, so stop() also ends any audio helper it spawned.
+            start_new_session=True,
+        )
+        return SpeakOutcome.STARTED
+
+    def stop(self) -> None:
+        """Interrupt the current speech, if any. Safe to call at any time."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=STOP_GRACE_SECONDS)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the current speech ends; True if it did. Not for the UI thread."""
+        if self._process is None:
+            return True
+        try:
+            self._process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
+    def reset(self) -> None:
+        """Forget the visitor: stop reading and return to the default volume."""
+        self.stop()
+        self._volume = DEFAULT_VOLUME

@@ -1,0 +1,368 @@
+"""What is on: the screen's read API over the local store (no Kivy, no network).
+
+Every question takes ``now`` (aware) from the caller, so tests and demos pin the clock. Days
+are Europe/Oslo calendar days, computed from local midnights, so the 23- and 25-hour days of
+the DST switches and activities that cross midnight come out right.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+
+from torg_kiosk.base.clock import OSLO, local_midnight, parse_utc_text, utc_text
+
+#: An occurrence that started up to this long before a day began may still run into it.
+LONGEST_OVERNIGHT = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class OccurrenceView:
+    """One occurrence, ready for a screen: local times, texts per language."""
+
+    source: str
+    activity_id: str
+    site: str
+    start_ts: int  # Unix seconds; .start and .end are the aware Europe/Oslo datetimes
+    end_ts: int
+    all_day: bool
+    category: str
+    status: str
+    doc_json: str  # the activity in feed v1 shape; decoded on first use
+    title_override_json: str | None = None  # an iCalendar override's own title
+    room_override: str | None = None
+
+    @cached_property
+    def start(self) -> datetime:
+        return datetime.fromtimestamp(self.start_ts, OSLO)
+
+    @cached_property
+    def end(self) -> datetime:
+        return datetime.fromtimestamp(self.end_ts, OSLO)
+
+    @cached_property
+    def _doc(self) -> dict:
+        return json.loads(self.doc_json)
+
+    @cached_property
+    def title(self) -> dict[str, str]:
+        if self.title_override_json:
+            return json.loads(self.title_override_json)
+        return self._doc.get("title") or {}
+
+    @property
+    def description(self) -> dict[str, str]:
+        return self._doc.get("description") or {}
+
+    @property
+    def room(self) -> str | None:
+        return self.room_override or self._doc.get("room")
+
+    @property
+    def organizer(self) -> str | None:
+        return self._doc.get("organizer")
+
+    @property
+    def url(self) -> str | None:
+        return self._doc.get("url")
+
+    @property
+    def registration_required(self) -> bool:
+        return bool((self._doc.get("registration") or {}).get("required"))
+
+    @property
+    def registration_capacity(self) -> int | None:
+        return (self._doc.get("registration") or {}).get("capacity")
+
+    @property
+    def registration_url(self) -> str | None:
+        return (self._doc.get("registration") or {}).get("url")
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
+
+    @property
+    def key(self) -> str:
+        """Identifies this occurrence across refreshes (for the detail screen)."""
+        return f"{self.source}|{self.activity_id}|{self.start_ts}"
+
+    @property
+    def link(self) -> str | None:
+        """Where the visitor's phone should go: registration when required, else the page."""
+        if self.registration_required and self.registration_url:
+            return self.registration_url
+        return self.url or self.registration_url
+
+    def is_running(self, now: datetime) -> bool:
+        return self.start <= now < self.end and not self.all_day
+
+    def is_past(self, now: datetime) -> bool:
+        return self.end <= now
+
+    def text(self, field: str, language: str) -> tuple[str, bool]:
+        """(text, fell_back): the text in ``language``, else Norwegian with fell_back=True."""
+        return in_language(getattr(self, field), language)
+
+
+def in_language(values: dict[str, str], language: str) -> tuple[str, bool]:
+    """Feed text in the visitor's ``language``, else in bokmål (then whatever there is).
+
+    Returns (text, fell_back); ``fell_back`` asks the screen for a small *Vises på norsk*.
+    """
+    if values.get(language):
+        return values[language], False
+    return values.get("nb") or next(iter(values.values()), ""), language != "nb"
+
+
+@dataclass(frozen=True)
+class AnnouncementView:
+    id: str
+    site: str | None
+    text: dict[str, str]
+    valid_until: datetime | None
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    source: str
+    kind: str | None
+    last_attempt: datetime | None
+    last_success: datetime | None
+    last_change: datetime | None
+    activities: int
+    skipped: int
+    last_error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.last_error is None and self.last_success is not None
+
+
+@dataclass(frozen=True)
+class DataFreshness:
+    """How old the data on screen is: the line *Oppdatert 10:42* or *Uten nett — …*."""
+
+    last_success: datetime | None  # newest success over all sources (local time)
+    age: timedelta | None
+    failing: tuple[str, ...]  # sources whose last attempt failed
+
+    def is_stale(self, limit: timedelta = timedelta(hours=1)) -> bool:
+        return self.age is None or self.age > limit or bool(self.failing)
+
+
+_OCCURRENCE_COLUMNS = 'source, activity_id, site, start, "end", all_day, status, title, room'
+
+
+class Schedule:
+    """Read-only questions about the stored schedule. Cheap to create; one per thread."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self._conn = conn
+        # (source, activity id) → (category, document). Activities change only when a sync
+        # commits, which moves PRAGMA data_version; until then a day's list needs no join.
+        self._activities: dict[tuple[str, str], tuple[str, str]] = {}
+        self._data_version: int | None = None
+
+    @classmethod
+    def open(cls, db_path: Path | str) -> Schedule:
+        """A read-only connection: the screen never writes schedule data."""
+        uri = f"{Path(db_path).resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout=10000")
+        return cls(conn)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _tuples(self, sql: str, params) -> sqlite3.Cursor:
+        cursor = self._conn.cursor()
+        cursor.row_factory = None  # plain tuples: cheaper than sqlite3.Row for long lists
+        return cursor.execute(sql, params)
+
+    def _activity_docs(self, keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._activities.clear()
+            self._data_version = version
+        missing: dict[str, list[str]] = {}
+        for source, activity_id in keys - self._activities.keys():
+            missing.setdefault(source, []).append(activity_id)
+        for source, ids in missing.items():
+            for start in range(0, len(ids), 500):
+                batch = ids[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                sql = (
+                    f"SELECT id, category, doc FROM activities WHERE source = ? AND id IN ({marks})"
+                )
+                for activity_id, category, doc in self._tuples(sql, [source, *batch]):
+                    self._activities[(source, activity_id)] = (category, doc)
+        return self._activities
+
+    def _views(self, rows: list[tuple]) -> list[OccurrenceView]:
+        docs = self._activity_docs({(row[0], row[1]) for row in rows})
+        views = []
+        for source, activity_id, site, start, end, all_day, status, title, room in rows:
+            category, doc = docs.get((source, activity_id), ("other", "{}"))
+            views.append(
+                OccurrenceView(
+                    source=source,
+                    activity_id=activity_id,
+                    site=site,
+                    start_ts=start,
+                    end_ts=end,
+                    all_day=bool(all_day),
+                    category=category,
+                    status=status,
+                    doc_json=doc,
+                    title_override_json=title,
+                    room_override=room,
+                )
+            )
+        return views
+
+    # -- occurrences ------------------------------------------------------------------------
+
+    def on_day(self, site: str, day: date, *, category: str | None = None) -> list[OccurrenceView]:
+        """Everything at ``site`` that touches the local day ``day``, in start order."""
+        day_start = local_midnight(day)
+        day_end = local_midnight(day + timedelta(days=1))
+        rows = self._tuples(
+            f"SELECT {_OCCURRENCE_COLUMNS} FROM occurrences "
+            'WHERE site = ? AND start >= ? AND start < ? AND "end" > ?',
+            (
+                site,
+                int((day_start - LONGEST_OVERNIGHT).timestamp()),
+                int(day_end.timestamp()),
+                int(day_start.timestamp()),
+            ),
+        ).fetchall()
+        # The primary key (site, start, …) already yields start order; all-day ones go first.
+        views = self._views(rows)
+        if category:
+            views = [view for view in views if view.category == category]
+        views.sort(key=lambda view: not view.all_day)
+        return _without_duplicates(views)
+
+    def today(
+        self, site: str, now: datetime, *, category: str | None = None
+    ) -> list[OccurrenceView]:
+        return self.on_day(site, now.astimezone(OSLO).date(), category=category)
+
+    def now_and_next(
+        self, site: str, now: datetime, *, upcoming: int = 2
+    ) -> tuple[list[OccurrenceView], list[OccurrenceView]]:
+        """(running now, the next ``upcoming`` later today). Cancelled ones are left out."""
+        todays = [o for o in self.today(site, now) if not o.cancelled and not o.all_day]
+        running = [o for o in todays if o.is_running(now)]
+        later = [o for o in todays if o.start > now][:upcoming]
+        return running, later
+
+    def days_ahead(self, site: str, now: datetime, days: int = 7) -> dict[date, list]:
+        """The next ``days`` local days starting today, each with its occurrences."""
+        first = now.astimezone(OSLO).date()
+        return {
+            first + timedelta(days=n): self.on_day(site, first + timedelta(days=n))
+            for n in range(days)
+        }
+
+    def next_day_with_activities(
+        self, site: str, now: datetime, *, within_days: int = 14
+    ) -> tuple[date, list[OccurrenceView]] | None:
+        """The first day after today that has something on (for a kind empty-day answer)."""
+        today = now.astimezone(OSLO).date()
+        for n in range(1, within_days + 1):
+            day = today + timedelta(days=n)
+            items = [o for o in self.on_day(site, day) if not o.cancelled]
+            if items:
+                return day, items
+        return None
+
+    def categories(self, site: str, day: date) -> list[str]:
+        return sorted({o.category for o in self.on_day(site, day)})
+
+    def occurrence(self, key: str) -> OccurrenceView | None:
+        source, activity_id, start = key.split("|", 2)
+        rows = self._tuples(
+            f"SELECT {_OCCURRENCE_COLUMNS} FROM occurrences "
+            "WHERE source = ? AND activity_id = ? AND start = ?",
+            (source, activity_id, int(start)),
+        ).fetchall()
+        return self._views(rows)[0] if rows else None
+
+    # -- announcements and status ------------------------------------------------------------
+
+    def announcements(self, site: str, now: datetime) -> list[AnnouncementView]:
+        stamp = utc_text(now)
+        rows = self._conn.execute(
+            "SELECT id, site, text, valid_until FROM announcements "
+            "WHERE (site IS NULL OR site = ?) AND (valid_from IS NULL OR valid_from <= ?) "
+            "AND (valid_until IS NULL OR valid_until > ?) ORDER BY site IS NULL, valid_from, id",
+            (site, stamp, stamp),
+        )
+        return [
+            AnnouncementView(
+                id=row["id"],
+                site=row["site"],
+                text=json.loads(row["text"]),
+                valid_until=_local(row["valid_until"]),
+            )
+            for row in rows
+        ]
+
+    def sync_status(self) -> list[SourceStatus]:
+        rows = self._conn.execute("SELECT * FROM sync_status ORDER BY source")
+        return [
+            SourceStatus(
+                source=row["source"],
+                kind=row["kind"],
+                last_attempt=_local(row["last_attempt"]),
+                last_success=_local(row["last_success"]),
+                last_change=_local(row["last_change"]),
+                activities=row["activities"],
+                skipped=row["skipped"],
+                last_error=row["last_error"],
+            )
+            for row in rows
+        ]
+
+    def freshness(self, now: datetime) -> DataFreshness:
+        statuses = self.sync_status()
+        successes = [s.last_success for s in statuses if s.last_success]
+        newest = max(successes) if successes else None
+        return DataFreshness(
+            last_success=newest,
+            age=(now - newest) if newest else None,
+            failing=tuple(s.source for s in statuses if s.last_error),
+        )
+
+    def site_name(self, site: str) -> str | None:
+        row = self._conn.execute("SELECT name FROM sites WHERE id = ? LIMIT 1", (site,)).fetchone()
+        return row["name"] if row else None
+
+
+def _local(text: str | None) -> datetime | None:
+    return parse_utc_text(text).astimezone(OSLO) if text else None
+
+
+def _without_duplicates(views: list[OccurrenceView]) -> list[OccurrenceView]:
+    """The same activity from two sources at the same time is shown once (first source wins).
+
+    Within one source nothing is merged: two groups may well meet at the same time under the
+    same name in different rooms.
+    """
+    if len({view.source for view in views}) < 2:
+        return views
+    first_source: dict[tuple[str, datetime], str] = {}
+    result = []
+    for view in views:
+        marker = (view.title.get("nb", "").casefold(), view.start)
+        if first_source.setdefault(marker, view.source) != view.source:
+            continue
+        result.append(view)
+    return result

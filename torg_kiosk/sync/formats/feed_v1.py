@@ -1,0 +1,433 @@
+"""Feed v1 (JSON): bytes in, validated records and expanded occurrences out.
+
+The document is walked one value at a time with :meth:`json.JSONDecoder.raw_decode` over a
+window of decoded text, and the ``activities`` array one activity at a time, so a
+100,000-activity feed never exists as one big Python tree or one big string: memory stays
+flat, and the store takes the records in chunks inside one transaction.
+
+Every activity and announcement is checked against its definition in
+``sync/schema/feed-v1.schema.json`` (compiled once with jsonschema-rs). A bad one is skipped
+with its id and reason; a document that fails as a whole raises :class:`FeedRefused`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from functools import cache
+
+import jsonschema_rs
+
+from torg_kiosk.base.clock import OSLO
+from torg_kiosk.base.schema import load_feed_schema
+from torg_kiosk.store.records import (
+    Activity,
+    Announcement,
+    FeedRefused,
+    Occurrence,
+    ParsedSource,
+    Registration,
+    Skipped,
+    TicketKey,
+    Window,
+)
+from torg_kiosk.sync.recurrence import RecurrenceError, expand
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_VERSION = 1
+#: Dates outside these years are taken as a broken feed, not as a schedule.
+EARLIEST_YEAR = 2000
+LATEST_YEARS_AHEAD = 5
+
+NO_REGISTRATION = Registration()
+
+_WS = re.compile(r"[ \t\n\r]*")
+_SEPARATOR = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
+_decoder = json.JSONDecoder()
+#: Bytes decoded at a time: the feed is walked through a window, never decoded whole.
+DECODE_WINDOW = 1 << 20
+#: Activities handed to the store at a time (memory stays flat however big the feed is).
+CHUNK_SIZE = 2000
+
+
+@cache
+def _validator(definition: str) -> jsonschema_rs.Validator:
+    schema = load_feed_schema()
+    return jsonschema_rs.validator_for(
+        {"$schema": schema["$schema"], "$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]}
+    )
+
+
+class _Cursor:
+    """Walks a JSON document in bytes, decoding a window at a time (UTF-8, BOM allowed)."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+        self._next_byte = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        self._utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+        self._text = ""
+        self._pos = 0
+
+    def _more(self) -> bool:
+        """Decode the next window onto the unread text; False at the end of the data."""
+        if self._next_byte >= len(self._data):
+            return False
+        chunk = self._data[self._next_byte : self._next_byte + DECODE_WINDOW]
+        try:
+            decoded = self._utf8.decode(chunk, self._next_byte + len(chunk) >= len(self._data))
+        except UnicodeDecodeError as error:
+            raise FeedRefused(
+                "bad_encoding",
+                f"The feed is not UTF-8 text (bad byte near position "
+                f"{self._next_byte + error.start}).",
+            ) from None
+        self._next_byte += len(chunk)
+        self._text = self._text[self._pos :] + decoded
+        self._pos = 0
+        return True
+
+    def peek(self) -> str | None:
+        """The next non-blank character, or None at the end of the document."""
+        while True:
+            self._pos = _WS.match(self._text, self._pos).end()
+            if self._pos < len(self._text):
+                return self._text[self._pos]
+            if not self._more():
+                return None
+
+    def expect(self, char: str) -> None:
+        found = self.peek()
+        if found is None:
+            raise FeedRefused(
+                "truncated", "The feed ends in the middle of the document; it was probably cut off."
+            )
+        if found != char:
+            raise FeedRefused(
+                "not_json", f"The feed is not valid JSON: expected {char!r}, found {found!r}."
+            )
+        self._pos += 1
+
+    def value(self) -> object:
+        return self.value_and_text()[0]
+
+    def value_and_text(self) -> tuple[object, str]:
+        """The next value, and its JSON text exactly as the document has it."""
+        # Fast path: the value starts right here and ends inside the decoded window.
+        start, text = self._pos, self._text
+        try:
+            value, end = _decoder.raw_decode(text, start)
+        except json.JSONDecodeError:
+            pass
+        else:
+            if end < len(text):
+                self._pos = end
+                return value, text[start:end]
+        return self._value_and_text_carefully()
+
+    def _value_and_text_carefully(self) -> tuple[object, str]:
+        if self.peek() is None:
+            raise FeedRefused("truncated", "The feed ends where a value should be; it was cut off.")
+        while True:
+            try:
+                value, end = _decoder.raw_decode(self._text, self._pos)
+            except json.JSONDecodeError as error:
+                # A value cut by the window's edge: decode more and try again.
+                # (A literal like "tr|ue" or an escape like "\\u00|e5" fails a few characters
+                # before the edge.)
+                at_edge = error.pos >= len(self._text) - 16 or error.msg.startswith("Unterminated")
+                if at_edge and self._more():
+                    continue
+                if at_edge:
+                    raise FeedRefused(
+                        "truncated", "The feed ends in the middle of a value; it was cut off."
+                    ) from None
+                raise FeedRefused("not_json", f"The feed is not valid JSON: {error.msg}.") from None
+            if end >= len(self._text) and self._more():
+                continue  # a number may go on in the next window
+            start, self._pos = self._pos, end
+            return value, self._text[start:end]
+
+    def items(self) -> Iterator[tuple[object, str]]:
+        """The elements of the array that starts here, one at a time, with their text."""
+        self.expect("[")
+        if self.peek() == "]":
+            self._pos += 1
+            return
+        while True:
+            yield self.value_and_text()
+            # Fast path: the separator and the blanks around it, all inside the window.
+            separator = _SEPARATOR.match(self._text, self._pos)
+            if separator and separator.end() < len(self._text):
+                self._pos = separator.end()
+                if separator.group(1) == "]":
+                    return
+                continue
+            if self.peek() == "]":
+                self._pos += 1
+                return
+            self.expect(",")
+
+
+def parse_feed(data: bytes, *, window: Window, now: datetime) -> ParsedSource:
+    """Parse and validate a whole feed v1 document into one :class:`ParsedSource`."""
+    return ParsedSource.merge(iter_feed(data, window=window, now=now))
+
+
+def iter_feed(
+    data: bytes, *, window: Window, now: datetime, chunk_size: int = CHUNK_SIZE
+) -> Iterator[ParsedSource]:
+    """Parse a feed v1 document as a stream of :class:`ParsedSource` chunks.
+
+    Each chunk holds up to ``chunk_size`` activities with their occurrences (and whatever else
+    was read meanwhile). A :class:`FeedRefused` may come after chunks were yielded (a wrong
+    version at the end, a truncated document): the consumer must treat everything it got as
+    one transaction and throw it all away then.
+    """
+    cursor = _Cursor(data)
+    if cursor.peek() is None:
+        raise FeedRefused("empty", "The feed is empty (no bytes).")
+    state = _FeedState(window=window, now=now)
+    seen_keys: set[str] = set()
+    cursor.expect("{")
+    if cursor.peek() == "}":
+        cursor.expect("}")
+    else:
+        while True:
+            key = cursor.value()
+            if not isinstance(key, str):
+                raise FeedRefused("not_json", "The feed is not valid JSON: a key is not a string.")
+            cursor.expect(":")
+            seen_keys.add(key)
+            if key == "activities":
+                # The version may come after the activities; it is checked when it comes.
+                for item, raw in cursor.items():
+                    state.add_activity(item, raw)
+                    if len(state.chunk.activities) >= chunk_size:
+                        yield state.take_chunk()
+                state.finish_activities()
+            else:
+                value = cursor.value()
+                if key == "version":
+                    _check_version(value)
+                else:
+                    _read_small_part(key, value, state.chunk, now)
+            if cursor.peek() == "}":
+                cursor.expect("}")
+                break
+            cursor.expect(",")
+    if cursor.peek() is not None:
+        raise FeedRefused("not_json", "The feed has extra data after the end of the document.")
+    if "version" not in seen_keys:
+        raise FeedRefused("unknown_version", "The feed has no 'version'; expected version 1.")
+    if "activities" not in seen_keys:
+        raise FeedRefused("not_a_feed", "The feed has no 'activities' list.")
+    yield state.take_chunk()
+
+
+def _check_version(version: object) -> None:
+    if version != SUPPORTED_VERSION or isinstance(version, bool):
+        raise FeedRefused(
+            "unknown_version",
+            f"The feed says version {version!r}; this kiosk reads version {SUPPORTED_VERSION}. "
+            "Update the kiosk or ask the central side for a version 1 feed.",
+        )
+
+
+def _read_small_part(key: str, value: object, parsed: ParsedSource, now: datetime) -> None:
+    if key == "announcements":
+        if not isinstance(value, list):
+            raise FeedRefused("not_a_feed", "The feed's 'announcements' is not a list.")
+        validate = _validator("announcement")
+        for item in value:
+            record_id = _record_id(item)
+            try:
+                _check(validate, item)
+                parsed.announcements.append(_announcement(item))
+            except ValueError as error:
+                _skip(parsed, f"announcement {record_id}", str(error))
+    elif key == "sites":
+        validate = _validator("site")
+        for item in value if isinstance(value, list) else []:
+            try:
+                _check(validate, item)
+                parsed.sites.append({"id": item["id"], "name": item["name"]})
+            except ValueError as error:
+                _skip(parsed, f"site {_record_id(item)}", str(error))
+    elif key == "ticket_keys":
+        validate = _validator("ticket_key")
+        for item in value if isinstance(value, list) else []:
+            try:
+                _check(validate, item)
+                parsed.ticket_keys.append(TicketKey(item["kid"], item["public_key"]))
+            except ValueError as error:
+                _skip(parsed, f"ticket key {_record_id(item, 'kid')}", str(error))
+    elif key == "revoked_tickets":
+        for item in value if isinstance(value, list) else []:
+            if isinstance(item, str) and item:
+                parsed.revoked_tickets.append(item)
+            else:
+                _skip(parsed, "revoked ticket", f"{item!r} is not a ticket id")
+    elif key == "generated_at" and not isinstance(value, str):
+        raise FeedRefused("not_a_feed", "The feed's 'generated_at' is not a date-time.")
+    # Unknown top-level keys are ignored: a newer central side may add fields.
+
+
+class _FeedState:
+    """What the walk over the activities has seen so far, and the chunk being filled."""
+
+    def __init__(self, *, window: Window, now: datetime):
+        self.window = window
+        self.validate = _validator("activity")
+        self.ids: set[str] = set()
+        self.earliest = datetime(EARLIEST_YEAR, 1, 1, tzinfo=OSLO)
+        self.latest = now + timedelta(days=366 * LATEST_YEARS_AHEAD)
+        self.absurd = 0
+        self.count = 0
+        self.chunk = ParsedSource()
+
+    def take_chunk(self) -> ParsedSource:
+        chunk, self.chunk = self.chunk, ParsedSource()
+        return chunk
+
+    def add_activity(self, item: object, raw: str) -> None:
+        self.count += 1
+        record_id = _record_id(item)
+        try:
+            _check(self.validate, item)
+            if record_id in self.ids:
+                raise ValueError("the id appears twice in the feed; the first one is kept")
+            activity = activity_from_record(item, raw)
+            if not self.earliest <= activity.start <= self.latest:
+                self.absurd += 1
+                raise ValueError(f"start {item['start']} is outside {EARLIEST_YEAR}…+5 years")
+            occurrences = occurrences_of(activity, self.window)
+        except (ValueError, RecurrenceError) as error:
+            _skip(self.chunk, f"activity {record_id}", str(error))
+            return
+        self.ids.add(record_id)
+        self.chunk.activities.append(activity)
+        self.chunk.occurrences.extend(occurrences)
+
+    def finish_activities(self) -> None:
+        if self.count and self.absurd > self.count // 2:
+            raise FeedRefused(
+                "absurd_dates",
+                f"{self.absurd} of {self.count} activities have dates before {EARLIEST_YEAR} or "
+                f"more than {LATEST_YEARS_AHEAD} years ahead; the feed looks broken and was "
+                "not used.",
+            )
+
+
+def _check(validator: jsonschema_rs.Validator, item: object) -> None:
+    """Raise ValueError with the first schema violation as a readable reason."""
+    if validator.is_valid(item):
+        return
+    error = next(iter(validator.iter_errors(item)))
+    where = "/".join(str(part) for part in error.instance_path) or "the record"
+    raise ValueError(f"{where}: {error.message}")
+
+
+def _record_id(item: object, key: str = "id") -> str:
+    if isinstance(item, dict) and isinstance(item.get(key), str):
+        return item[key][:128]
+    return "(no id)"
+
+
+def _skip(parsed: ParsedSource, record_id: str, reason: str) -> None:
+    log.warning("skipped %s: %s", record_id, reason)
+    parsed.skipped.append(Skipped(record_id, reason))
+
+
+def _instant(text: str) -> datetime:
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:  # the schema forbids this; be safe anyway
+        raise ValueError(f"{text} has no UTC offset")
+    return value
+
+
+def activity_from_record(item: dict, raw: str | None = None) -> Activity:
+    """An :class:`Activity` from a (validated) feed v1 record; ``raw`` is its JSON text."""
+    start = _instant(item["start"])
+    end = _instant(item["end"])
+    if end < start:
+        raise ValueError(f"end {item['end']} is before start {item['start']}")
+    registration = item.get("registration")
+    return Activity(
+        id=item["id"],
+        site=item["site"],
+        title=item["title"],
+        description=item.get("description") or {},
+        category=item["category"],
+        start=start,
+        end=end,
+        room=item.get("room"),
+        organizer=item.get("organizer"),
+        url=item.get("url"),
+        registration=Registration(
+            required=registration.get("required", False),
+            capacity=registration.get("capacity"),
+            url=registration.get("url"),
+        )
+        if registration
+        else NO_REGISTRATION,
+        status=item["status"],
+        rrule=item.get("rrule"),
+        updated_at=item.get("updated_at"),
+        exdates=tuple(map(_instant, item["exdates"])) if "exdates" in item else (),
+        cancelled=tuple(map(_instant, item["cancelled"])) if "cancelled" in item else (),
+        doc=raw,
+    )
+
+
+def occurrences_of(activity: Activity, window: Window) -> list[Occurrence]:
+    """The occurrences of a feed activity that overlap ``window``.
+
+    Also used to expand stored activities again when the day moves on with no network.
+    """
+    start: datetime = activity.start  # type: ignore[assignment]
+    if not activity.rrule and (start >= window.end or activity.end <= window.start):
+        return []  # most one-off events of a big feed lie outside the window: cheap exit
+    duration = activity.end - start  # type: ignore[operator]
+    local_start = start.astimezone(OSLO).replace(tzinfo=None)
+    exdates = {_local_naive(instant) for instant in activity.exdates}
+    cancelled = {_local_naive(instant) for instant in activity.cancelled}
+    starts = expand(local_start, activity.rrule, duration, window)
+    status = activity.status
+    result = []
+    for naive in starts:
+        if naive in exdates:
+            continue
+        occurrence_start = naive.replace(tzinfo=OSLO)
+        result.append(
+            Occurrence(
+                activity_id=activity.id,
+                site=activity.site,
+                start=occurrence_start,
+                end=occurrence_start + duration,
+                status="cancelled" if naive in cancelled else status,
+            )
+        )
+    return result
+
+
+def _local_naive(instant: datetime) -> datetime:
+    return instant.astimezone(OSLO).replace(tzinfo=None)
+
+
+def _announcement(item: dict) -> Announcement:
+    valid_from = _instant(item["valid_from"]) if item.get("valid_from") else None
+    valid_until = _instant(item["valid_until"]) if item.get("valid_until") else None
+    if valid_from and valid_until and valid_until < valid_from:
+        raise ValueError("valid_until is before valid_from")
+    return Announcement(
+        id=item["id"],
+        site=item.get("site"),
+        text=item["text"],
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )

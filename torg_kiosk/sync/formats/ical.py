@@ -1,0 +1,423 @@
+"""Read an iCalendar file (Google, Outlook, Exchange, Apple, Thunderbird) into records.
+
+One :class:`~sync.records.Activity` per series (VEVENT UID) and one
+:class:`~sync.records.Occurrence` per time it happens inside the window, expanded with
+``recurring-ical-events`` (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides).
+
+Choices a reader would otherwise guess at:
+
+- Each series is expanded on its own, so one broken VEVENT (bad DTSTART, bad RRULE, a TZID
+  nobody can resolve, end before start) is skipped with a reason and the rest still parse.
+- Floating times (no TZID, no ``Z``) are read as Europe/Oslo wall time. ``X-WR-TIMEZONE`` is
+  applied first (the ``x-wr-timezone`` package), so Google's floating-by-default files work.
+- An unknown TZID is *not* guessed as Oslo: the event is skipped. A VTIMEZONE in the file is
+  used even with a custom TZID, and Windows zone names are resolved by icalendar.
+- No DTEND and no DURATION: an all-day event lasts one day and a timed event has zero length,
+  as RFC 5545 §3.6.1 says; ``Activity.end`` is then ``None`` for the timed case.
+- A cancelled occurrence (STATUS:CANCELLED on the series or on an override) is kept and
+  flagged ``status="cancelled"`` so the screen can say so, instead of silently vanishing.
+- A calendar without a single VEVENT is refused (``empty``): a feed that suddenly comes back
+  empty is more likely broken than truly empty, and refusing keeps the last good snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import icalendar
+import recurring_ical_events
+import x_wr_timezone
+from dateutil.rrule import rrulestr
+
+from torg_kiosk.base.clock import OSLO, local_midnight
+from torg_kiosk.store.records import (
+    Activity,
+    FeedRefused,
+    Occurrence,
+    ParsedSource,
+    Skipped,
+    Window,
+)
+
+log = logging.getLogger(__name__)
+
+#: More occurrences than this for one series inside the window is a runaway rule.
+MAX_OCCURRENCES_PER_SERIES = 500
+#: … and more than this in total is a runaway file.
+MAX_OCCURRENCES_TOTAL = 50_000
+
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+_BOM = "\ufeff"
+
+#: Words in CATEGORIES that point to one of the feed's categories (matched as substrings of
+#: the lower-cased category text, first match wins).
+_CATEGORY_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("exercise", ("trim", "trening", "fitness", "yoga", "dans", "exercise", "gym", "sport")),
+    ("digital-help", ("data", "digital", "pc-hjelp", "mobil", "computer")),
+    ("language", ("språk", "sprak", "norsk", "language")),
+    ("walk", ("tur", "gåtur", "walk")),
+    ("children", ("barn", "children", "kids", "familie")),
+    ("culture", ("teater", "musikk", "konsert", "kultur", "kunst", "culture", "music")),
+    ("health", ("helse", "health")),
+    ("learning", ("kurs", "foredrag", "læring", "learning", "lecture")),
+    ("social", ("kafé", "kafe", "sosial", "social", "treff")),
+    ("service", ("innbyggerservice", "tjeneste", "service")),
+)
+
+
+def sniff_ical(data: bytes) -> bool:
+    """Whether ``data`` looks like an iCalendar file (BOM and leading blank lines allowed)."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf").lstrip()
+    return head[:15].upper() == b"BEGIN:VCALENDAR"
+
+
+def parse_ical(
+    data: bytes,
+    *,
+    site: str,
+    window: Window,
+    default_category: str = "other",
+    source_label: str = "",
+) -> ParsedSource:
+    """Parse one iCalendar source for ``site``; raise :class:`FeedRefused` if it is not one."""
+    label = source_label or "the iCalendar source"
+    calendars = _read_calendars(data, label)
+    run = _Run(site, window, default_category, ParsedSource(), MAX_OCCURRENCES_TOTAL)
+    result = run.result
+    seen_ids: set[str] = set()
+    event_count = 0
+    for calendar in calendars:
+        timezones = calendar.walk("VTIMEZONE")
+        for series_id, events in _group_by_series(calendar.walk("VEVENT")):
+            event_count += len(events)
+            if series_id in seen_ids:
+                _skip(result, series_id, "another series in this calendar has the same UID.")
+                continue
+            seen_ids.add(series_id)
+            _read_series(run, series_id, events, timezones)
+    if event_count == 0:
+        raise FeedRefused(
+            "empty",
+            f"{label} is a calendar without any events. The last good schedule is kept; "
+            "check that the calendar is shared and not emptied by mistake.",
+        )
+    return result
+
+
+def _read_calendars(data: bytes, label: str) -> list[icalendar.Calendar]:
+    text = data.decode("utf-8", errors="replace")
+    if "\ufffd" in text:
+        log.warning("%s is not valid UTF-8: unreadable bytes were replaced with '\ufffd'.", label)
+    text = text.lstrip(_BOM).lstrip()
+    if not text[:15].upper() == "BEGIN:VCALENDAR":
+        raise FeedRefused(
+            "not_ical",
+            f"{label} is not an iCalendar file (it does not start with BEGIN:VCALENDAR). "
+            "Check the calendar address: it may point to a web page or a login form.",
+        )
+    # Lone CRs (old Mac files, fuzzed input) would otherwise glue lines together.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        calendars = icalendar.Calendar.from_ical(text, multiple=True)
+    except Exception as error:  # icalendar raises ValueError, KeyError, IndexError …
+        raise FeedRefused(
+            "not_ical",
+            f"{label} could not be read as iCalendar ({error}). "
+            "Check that the calendar exports a valid .ics file.",
+        ) from error
+    if not calendars:
+        raise FeedRefused(
+            "not_ical",
+            f"{label} holds no complete calendar (END:VCALENDAR is missing, so the download "
+            "may have been cut off). The last good schedule is kept; try again later.",
+        )
+    return [_standardised(calendar) for calendar in calendars]
+
+
+def _standardised(calendar: icalendar.Calendar) -> icalendar.Calendar:
+    """Apply X-WR-TIMEZONE (Google's calendar-wide zone) to floating and UTC times."""
+    if "X-WR-TIMEZONE" not in calendar:
+        return calendar
+    try:
+        return x_wr_timezone.to_standard(calendar)
+    except Exception as error:
+        log.warning("X-WR-TIMEZONE %r ignored: %s", str(calendar["X-WR-TIMEZONE"]), error)
+        return calendar
+
+
+def _group_by_series(events: list) -> list[tuple[str, list]]:
+    """Pair each activity id with its VEVENTs: the series first, then its overrides."""
+    groups: dict[str, list] = {}
+    for event in events:
+        series_id = _series_id(event)
+        if "UID" not in event:
+            # Without a UID nothing links two events; twins with one start and title get -2, -3.
+            base, n = series_id, 1
+            while series_id in groups:
+                n += 1
+                series_id = f"{base}-{n}"
+        groups.setdefault(series_id, []).append(event)
+    for members in groups.values():
+        members.sort(key=lambda event: "RECURRENCE-ID" in event)
+    return list(groups.items())
+
+
+def _series_id(event) -> str:
+    uid = str(event.get("UID", "")).strip()
+    if uid and _ID_PATTERN.match(uid):
+        return uid
+    if not uid:
+        # No UID: the start and the title are what stays the same between two downloads.
+        start = event.get("DTSTART")
+        uid = f"{start.to_ical().decode() if start is not None else ''}|{event.get('SUMMARY', '')}"
+    return "ical-" + hashlib.sha1(uid.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class _Run:
+    """What every series of one parse shares: where it goes and how much room is left."""
+
+    site: str
+    window: Window
+    default_category: str
+    result: ParsedSource
+    occurrences_left: int
+
+
+def _read_series(run: _Run, series_id: str, events: list, timezones: list) -> None:
+    result = run.result
+    good = []
+    for event in events:
+        problem = _problem_with(event)
+        if problem is None:
+            good.append(event)
+            continue
+        override = event.get("RECURRENCE-ID")
+        if override is not None and good:
+            # A broken override: the series stays, that one date shows as originally planned.
+            _skip(result, f"{series_id}@{override.to_ical().decode()}", problem)
+        else:
+            _skip(result, series_id, problem)
+            return
+    master = good[0]
+    if "RECURRENCE-ID" in master:
+        log.info("Series %s has overrides but no main event; showing the overrides.", series_id)
+    try:
+        activity = _activity(master, series_id, run.site, run.default_category)
+        occurrences = _expand(run, good, timezones, activity)
+    except Exception as error:  # one series must never stop the others
+        _skip(result, series_id, f"the event could not be expanded into dates ({error}).")
+        return
+    result.activities.append(activity)
+    result.occurrences.extend(occurrences)
+
+
+def _problem_with(event) -> str | None:
+    """A sentence saying why this VEVENT cannot be used, or ``None`` if it can."""
+    for name in ("DTSTART", "DTEND", "RECURRENCE-ID", "DURATION"):
+        prop = event.get(name)
+        if prop is None:
+            if name == "DTSTART":
+                return "the event has no start time (DTSTART)."
+            continue
+        try:
+            value = prop.dt
+        except Exception as error:
+            return f"the event's {name} cannot be read ({error})."
+        tzid = prop.params.get("TZID") if hasattr(prop, "params") else None
+        if tzid and isinstance(value, datetime) and value.tzinfo is None:
+            return f"the event's time zone {tzid!r} is unknown and not described in the file."
+    for name in ("EXDATE", "RDATE"):
+        props = event.get(name, [])
+        for prop in props if isinstance(props, list) else [props]:
+            try:
+                prop.dts  # noqa: B018 - reading it is the check
+            except Exception as error:
+                return f"the event's {name} cannot be read ({error})."
+    rrule = event.get("RRULE")
+    if rrule is not None and not rrule.to_ical().strip():
+        # Calendar Labs writes an empty "RRULE:" on one-off holidays: it means no repetition.
+        del event["RRULE"]
+        rrule = None
+    if rrule is not None:
+        try:
+            _check_rrule(event, rrule)
+        except Exception as error:
+            return f"the repeat rule (RRULE) cannot be read ({error})."
+    start, end = event["DTSTART"].dt, _end_of(event)
+    if end is not None and _as_comparable(end) < _as_comparable(start):
+        return "the event ends before it starts."
+    return None
+
+
+def _check_rrule(event, rrule) -> None:
+    """Raise if dateutil cannot read the rule (rie would fail later, for the whole query)."""
+    rules = rrule if isinstance(rrule, list) else [rrule]
+    start = event["DTSTART"].dt
+    if not isinstance(start, datetime):
+        start = datetime(start.year, start.month, start.day)
+    for rule in rules:
+        text = rule.to_ical().decode()
+        if re.search(r"FREQ=(SECONDLY|MINUTELY)", text, re.IGNORECASE):
+            # Expanding these from a start years ago means millions of steps before the window.
+            raise ValueError("it repeats more often than every hour, which no activity does")
+        # UNTIL in UTC with a naive start trips dateutil; the check is about syntax only.
+        text = re.sub(r"UNTIL=[0-9TZ]+", "UNTIL=20991231", text)
+        rrulestr(text, dtstart=start.replace(tzinfo=None))
+
+
+def _end_of(event) -> datetime | date | None:
+    if "DTEND" in event:
+        return event["DTEND"].dt
+    if "DURATION" in event:
+        return event["DTSTART"].dt + event["DURATION"].dt
+    return None
+
+
+def _as_comparable(value: datetime | date) -> datetime:
+    if not isinstance(value, datetime):
+        return local_midnight(value)
+    return value if value.tzinfo else value.replace(tzinfo=OSLO)
+
+
+def _activity(event, series_id: str, site: str, default_category: str) -> Activity:
+    start = event["DTSTART"].dt
+    end = _end_of(event)
+    if end is None and not isinstance(start, datetime):
+        end = start + timedelta(days=1)
+    rrule = event.get("RRULE")
+    return Activity(
+        id=series_id,
+        site=site,
+        title={"nb": _text(event, "SUMMARY") or "(uten tittel)"},
+        description={"nb": d} if (d := _text(event, "DESCRIPTION")) else {},
+        start=_to_oslo(start),
+        end=_to_oslo(end) if end is not None else None,
+        category=_category(event, default_category),
+        room=_text(event, "LOCATION"),
+        organizer=_organizer(event),
+        url=_text(event, "URL"),
+        status=_status(event),
+        rrule=(rrule[0] if isinstance(rrule, list) else rrule).to_ical().decode()
+        if rrule
+        else None,
+    )
+
+
+def _to_oslo(value: datetime | date) -> datetime | date:
+    if not isinstance(value, datetime):
+        return value
+    if value.tzinfo is None:
+        return value.replace(tzinfo=OSLO)
+    return value.astimezone(OSLO)
+
+
+def _text(event, name: str) -> str | None:
+    value = event.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def _organizer(event) -> str | None:
+    organizer = event.get("ORGANIZER")
+    if organizer is None:
+        return None
+    name = organizer.params.get("CN") if hasattr(organizer, "params") else None
+    if name:
+        return str(name).strip() or None
+    address = str(organizer).strip()
+    return re.sub(r"^mailto:", "", address, flags=re.IGNORECASE) or None
+
+
+def _category(event, default: str) -> str:
+    words = []
+    properties = event.get("CATEGORIES")
+    for prop in properties if isinstance(properties, list) else [properties]:
+        if prop is None:
+            continue
+        words.extend(str(cat).lower() for cat in getattr(prop, "cats", [prop]))
+    for category, keys in _CATEGORY_WORDS:
+        if any(key in word for word in words for key in keys):
+            return category
+    return default
+
+
+def _status(event) -> str:
+    return "cancelled" if str(event.get("STATUS", "")).upper() == "CANCELLED" else "scheduled"
+
+
+def _expand(run: _Run, events: list, timezones: list, activity: Activity) -> list[Occurrence]:
+    """Occurrences of one series overlapping the window, capped against runaway rules."""
+    window = run.window
+    calendar = icalendar.Calendar()
+    for component in (*timezones, *events):
+        calendar.add_component(component)
+    query = recurring_ical_events.of(calendar)
+    # Floating times are compared as Oslo wall time, so the query uses naive bounds; a day of
+    # slack on each side absorbs how rie mixes naive and aware times, the exact cut is ours.
+    first = window.start.replace(tzinfo=None) - timedelta(days=1)
+    stop = window.end.astimezone(UTC) + timedelta(days=1)
+    occurrences: list[Occurrence] = []
+    limit = min(MAX_OCCURRENCES_PER_SERIES, run.occurrences_left)
+    for component in query.after(first):
+        occurrence = _occurrence(component, activity)
+        if occurrence.start >= stop:
+            break
+        if not _overlaps(occurrence, window):
+            continue
+        if len(occurrences) == limit:
+            if limit == MAX_OCCURRENCES_PER_SERIES:
+                reason = f"this series repeats more than {limit} times in the window"
+            else:
+                reason = f"the calendar has more than {MAX_OCCURRENCES_TOTAL} occurrences in all"
+            _skip(run.result, activity.id, f"{reason}; the dates after that are left out.")
+            break
+        occurrences.append(occurrence)
+    run.occurrences_left -= len(occurrences)
+    return occurrences
+
+
+def _overlaps(occurrence: Occurrence, window: Window) -> bool:
+    """Inside the window; a zero-length occurrence counts if it starts inside."""
+    if occurrence.start >= window.end:
+        return False
+    return occurrence.end > window.start or occurrence.start >= window.start
+
+
+def _occurrence(component, activity: Activity) -> Occurrence:
+    start = component["DTSTART"].dt
+    end = component["DTEND"].dt if "DTEND" in component else _end_of(component)
+    all_day = not isinstance(start, datetime)
+    if end is None:
+        end = start + timedelta(days=1) if all_day else start
+    title = _text(component, "SUMMARY")
+    room = _text(component, "LOCATION")
+    return Occurrence(
+        activity_id=activity.id,
+        site=activity.site,
+        start=_to_utc(start),
+        end=_to_utc(end),
+        all_day=all_day,
+        status=_status(component),
+        title={"nb": title} if title and title != activity.title.get("nb") else None,
+        room=room if room != activity.room else None,
+    )
+
+
+def _to_utc(value: datetime | date) -> datetime:
+    if not isinstance(value, datetime):
+        value = local_midnight(value)
+    elif value.tzinfo is None:
+        value = value.replace(tzinfo=OSLO)
+    return value.astimezone(UTC)
+
+
+def _skip(result: ParsedSource, record_id: str, reason: str) -> None:
+    log.warning("Skipped calendar event %s: %s", record_id, reason)
+    result.skipped.append(Skipped(record_id, reason))

@@ -1,0 +1,135 @@
+"""Large-text mode and touch sizes on screen, from the panel's physical size.
+
+Large-text mode is a floor, not a zoom: every label that mixes in :class:`LargeText` keeps
+its designed size unless that is below :attr:`KioskApp.text_floor` (the font size whose
+capital H is 7.3 mm on the configured panel, EN 301 549 5.1.4), and then draws at the floor.
+Headings that are already large stay as designed, so the hierarchy survives and the
+layout grows only where the small texts were.
+"""
+
+from __future__ import annotations
+
+import math
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import ObjectProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from torg_kiosk.base.settings import PanelConfig
+from torg_kiosk.domain import accessibility
+from torg_kiosk.domain.i18n import translator
+
+
+def tr(msgid: str, language: str, **values: object) -> str:
+    """``msgid`` (the bokmål text) in ``language``, for the words this module's widgets show."""
+    text = translator(language).gettext(msgid)
+    return text.format(**values) if values else text
+
+
+def screen_panel(panel: PanelConfig, size=None) -> PanelConfig:
+    """The configured panel as the current window sees it (see ``panel_for_window``)."""
+    width, height = size if size is not None else Window.size
+    return accessibility.panel_for_window(panel, width, height)
+
+
+def large_text_floor(panel: PanelConfig, size=None) -> int:
+    """The smallest font size in large-text mode for this window on this panel."""
+    return accessibility.large_text_font_size(screen_panel(panel, size))
+
+
+class LargeText:
+    """Label mixin: never smaller than the app's ``text_floor`` (0 outside large-text mode)."""
+
+    _designed_font_size: float | None = None
+    _raising = False
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        app = App.get_running_app()
+        if app is not None and hasattr(app, "text_floor"):
+            app.bind(text_floor=self._apply_text_floor)
+        self._apply_text_floor()
+
+    def on_font_size(self, _instance, value) -> None:
+        # A kv binding (the type scale) set a new designed size; the floor still applies.
+        if self._raising:
+            return
+        self._designed_font_size = value
+        # Raised before the next frame, not inside this dispatch: Label hands the value being
+        # dispatched to its core label, so a nested change would be overwritten by this one.
+        Clock.schedule_once(self._apply_text_floor, -1)
+
+    def _apply_text_floor(self, *_args) -> None:
+        floor = getattr(App.get_running_app(), "text_floor", 0) or 0
+        designed = self._designed_font_size or self.font_size
+        wanted = max(designed, floor)
+        if wanted != self.font_size:
+            self._raising = True
+            try:
+                self.font_size = wanted
+            finally:
+                self._raising = False
+
+
+class AccessButtons(BoxLayout):
+    """The "Stor tekst" and "Les opp" buttons, side by side: one tap away on every screen.
+
+    With ``portrait_row`` set, the pair moves into that row while the window is portrait
+    and back to its own place in landscape.
+    """
+
+    portrait_row = ObjectProperty(None, allownone=True)
+    _home = None
+
+    def on_portrait_row(self, *_args) -> None:
+        App.get_running_app().bind(portrait=self._place)
+        Clock.schedule_once(self._place)
+
+    def _place(self, *_args) -> None:
+        if self._home is None:
+            if self.parent is None:
+                return
+            self._home = (self.parent, self.parent.children.index(self))
+        home, index = self._home
+        target = self.portrait_row if App.get_running_app().portrait else home
+        if self.parent is target:
+            return
+        self.parent.remove_widget(self)
+        if target is home:
+            target.add_widget(self, index=min(index, len(home.children)))
+        else:
+            target.add_widget(self)
+
+
+Builder.load_string("""
+#:import _ torg_kiosk.domain.i18n.N_
+
+<AccessButtons>:
+    size_hint: None, None
+    width: self.minimum_width
+    height: large_button.height
+    spacing: 24 * app.u
+    QuietButton:
+        id: large_button
+        text: app.tr(_('Vanlig tekst') if app.large_text else _('Stor tekst'), app.language)
+        selected: app.large_text
+        pos_hint: {'center_y': 0.5}
+        on_release: app.toggle_large_text()
+    QuietButton:
+        id: read_button
+        text: app.tr(_('Les opp'), app.language)
+        pos_hint: {'center_y': 0.5}
+        on_release: app.read_screen_aloud()
+""")
+
+
+def line_height(designed: float, text_floor: float) -> float:
+    """A one-line label's height: as designed, or tall enough for large-text mode's floor.
+
+    kv: ``height: line_height(36 * app.u, app.text_floor)``. 1.25 em holds a line of Noto
+    Sans or Roboto with its ascenders and descenders.
+    """
+    return max(designed, math.ceil(text_floor * 1.25))

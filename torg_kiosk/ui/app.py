@@ -1,0 +1,287 @@
+"""The kiosk application: window, theme, navigation, data refresh and the sync thread."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from torg_kiosk.base.settings import KioskConfig, SiteConfig
+from torg_kiosk.domain import present
+from torg_kiosk.domain.i18n import CODES, DEFAULT
+from torg_kiosk.domain.i18n import language as language_info
+from torg_kiosk.domain.speech import Speaker
+from torg_kiosk.store.schedule import Schedule
+from torg_kiosk.sync.loop import SyncWorker, database_path, make_sync_once
+from torg_kiosk.ui import a11y, theme
+from torg_kiosk.ui.idle_ui import guard_for
+from torg_kiosk.ui.readaloud import ReadAloud
+from torg_kiosk.ui.screens.activity import ActivityScreen
+from torg_kiosk.ui.screens.contact import ContactScreen
+from torg_kiosk.ui.screens.home import HomeScreen
+from torg_kiosk.ui.screens.today import TodayScreen
+from torg_kiosk.ui.screens.week import WeekScreen
+from torg_kiosk.ui.widgets import LanguagePicker, font_family, font_files
+
+log = logging.getLogger(__name__)
+
+BENCH_ENV = "TORG_KIOSK_BENCH"
+FIRST_FRAME_MARKER = "torg-kiosk: first frame"
+#: New data and clock-minute ticks are gathered into one redraw at most this often.
+REFRESH_COALESCE_SECONDS = 0.3
+STATUS_TICK_SECONDS = 20
+FIRST_SYNC_DELAY_SECONDS = 3
+
+
+class KioskApp(App):
+    # The type scale: one design pixel (at 1920×1080) in window pixels.
+    u = NumericProperty(1.0)
+    portrait = BooleanProperty(False)
+    language = StringProperty("nb")
+    # Follow ``language`` (see on_language): every label binds these in kv.
+    rtl = BooleanProperty(False)
+    font_name = StringProperty(font_family(DEFAULT))
+    font_bold = StringProperty(font_files(DEFAULT)[1])
+    status_text = StringProperty("")
+    # Large-text mode (kiosk.ui.a11y): labels never draw below text_floor (0 when off).
+    large_text = BooleanProperty(False)
+    text_floor = NumericProperty(0)
+    # Shown in the bottom bar instead of the status line, e.g. "no voice for this language".
+    readaloud_notice = StringProperty("")
+    site = ObjectProperty(None)
+
+    c_background = ListProperty([1, 1, 1, 1])
+    c_surface = ListProperty([1, 1, 1, 1])
+    c_text = ListProperty([0, 0, 0, 1])
+    c_muted = ListProperty([0.3, 0.3, 0.3, 1])
+    c_accent = ListProperty([0, 0, 0.5, 1])
+    c_accent_text = ListProperty([1, 1, 1, 1])
+    c_cancelled = ListProperty([0.6, 0, 0, 1])
+    c_pattern = ListProperty([0, 0, 0, 0.1])
+    c_line = ListProperty([0, 0, 0, 0.2])
+
+    def __init__(
+        self,
+        *,
+        kiosk: KioskConfig,
+        site: SiteConfig,
+        clock: Callable[[], datetime],
+        windowed: bool = False,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.kiosk = kiosk
+        self.site = site
+        self.now = clock
+        self.windowed = windowed
+        self.language = kiosk.language if kiosk.language in CODES else DEFAULT
+        self.schedule: Schedule | None = None
+        self.worker: SyncWorker | None = None
+        self.manager: ScreenManager | None = None
+        self._history: list[str] = []
+        self._refresh_trigger = Clock.create_trigger(
+            lambda _dt: self.refresh_all(), REFRESH_COALESCE_SECONDS
+        )
+        self.use_kivy_settings = False
+
+    # -- building ----------------------------------------------------------------------------
+
+    def build(self):
+        self.title = self.site.name
+        for name, value in theme.colours(self.site.theme).items():
+            setattr(self, name, value)
+        Window.clearcolor = self.c_background
+        if not self.windowed:
+            Window.show_cursor = False
+        Window.bind(size=self._on_window_size, on_request_close=self._on_request_close)
+        Window.bind(on_keyboard=self._on_keyboard)
+        self._on_window_size(Window, Window.size)
+        if os.environ.get(BENCH_ENV) == "1":
+            Window.bind(on_flip=self._report_first_frame)
+
+        self.manager = ScreenManager(transition=NoTransition())
+        for screen in (
+            HomeScreen(name="home"),
+            TodayScreen(name="today"),
+            ActivityScreen(name="activity"),
+            WeekScreen(name="week"),
+            ContactScreen(name="contact"),
+        ):
+            self.manager.add_widget(screen)
+        self._open_schedule()
+        self.update_status()
+        Clock.schedule_interval(lambda _dt: self._refresh_trigger(), STATUS_TICK_SECONDS)
+        self.start_sync_worker(self.kiosk)
+        self.read_aloud = ReadAloud(Speaker())
+        self.idle = guard_for(self, self.read_aloud.speaker)
+        return self.manager
+
+    def on_start(self) -> None:
+        self.refresh_all()
+        self.read_aloud.start()
+        self.idle.start()
+
+    def on_stop(self) -> None:
+        if self.worker:
+            self.worker.stop()
+
+    def open_settings(self, *_args):
+        """F1 opens nothing on a kiosk."""
+        return False
+
+    def tr(self, msgid: str, language: str, **values) -> str:
+        """``msgid`` (a bokmål text, marked ``_('…')`` in kv) in ``language``.
+
+        kv writes ``app.tr(_('Hjem'), app.language)``: naming ``app.language`` makes Kivy
+        evaluate the text again when the visitor picks another language.
+        """
+        return present.text(msgid, language, **values)
+
+    def on_language(self, _app, code: str) -> None:
+        # The font and direction change with the language, before any text is redrawn.
+        self.rtl = language_info(code).rtl
+        self.font_name = font_family(code)
+        self.font_bold = font_files(code)[1]
+
+    def sized(self, value, _portrait: bool):
+        """``value``; for kv sizes whose size_hint switches with the orientation.
+
+        A fixed size is overwritten by the layout while size_hint is set. Naming
+        ``app.portrait`` in the kv expression makes Kivy apply the size again when the
+        orientation flips, even though ``app.u`` stays the same (1920×1080 ↔ 1080×1920).
+        """
+        return value
+
+    # -- window ------------------------------------------------------------------------------
+
+    def _on_window_size(self, _window, size) -> None:
+        width, height = size
+        self.u = theme.unit_scale(width, height)
+        self.portrait = height > width
+        self.on_large_text(self, self.large_text)
+
+    # -- accessibility -----------------------------------------------------------------------
+
+    def on_large_text(self, _app, large: bool) -> None:
+        self.text_floor = a11y.large_text_floor(self.kiosk.panel, Window.size) if large else 0
+        if self.manager is not None:
+            self.refresh_all()
+
+    def toggle_large_text(self) -> None:
+        self.large_text = not self.large_text
+
+    def read_screen_aloud(self) -> None:
+        self.readaloud_notice = self.read_aloud.read(self.manager.current_screen, self.language)
+
+    def _on_request_close(self, *_args, **_kwargs) -> bool:
+        # Returning True refuses: a kiosk is closed by its service manager, not by a visitor.
+        return not self.windowed
+
+    def _on_keyboard(self, _window, key, *_args) -> bool:
+        escape, f1 = 27, 282
+        return key in (escape, f1)
+
+    def _report_first_frame(self, *_args) -> None:
+        Window.unbind(on_flip=self._report_first_frame)
+        print(FIRST_FRAME_MARKER, flush=True)
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def go(self, name: str) -> None:
+        """Show screen ``name``; Tilbake returns to the current one."""
+        current = self.manager.current
+        if current != name:
+            self._history.append(current)
+        self.manager.current = name
+
+    def go_back(self) -> None:
+        self.manager.current = self._history.pop() if self._history else "home"
+
+    def go_home(self) -> None:
+        self._history.clear()
+        self.manager.current = "home"
+
+    def show_activity(self, key: str) -> None:
+        self.manager.get_screen("activity").key = key
+        if self.manager.current == "activity":
+            self.manager.get_screen("activity").refresh()
+        else:
+            self.go("activity")
+
+    def open_language_picker(self) -> None:
+        LanguagePicker().open()
+
+    def choose_language(self, language: str) -> None:
+        self.language = language
+        self.refresh_all()
+
+    # -- data --------------------------------------------------------------------------------
+
+    def _open_schedule(self) -> None:
+        """Open the read side once the sync has created the database."""
+        path = database_path(self.kiosk)
+        if self.schedule is None and path.exists():
+            try:
+                self.schedule = Schedule.open(path)
+            except Exception as error:  # the sync thread may still be creating it
+                log.info("schedule not readable yet: %s", error)
+                self.schedule = None
+
+    def _has_data(self) -> bool:
+        return (
+            self.schedule is not None
+            and self.schedule.freshness(self.now()).last_success is not None
+        )
+
+    def start_sync_worker(self, kiosk: KioskConfig) -> None:
+        """(Re)start the background sync for ``kiosk``; the first run starts at once."""
+        if self.worker:
+            self.worker.stop()
+        self.worker = SyncWorker(
+            make_sync_once(kiosk, self.site, self.now),
+            interval_seconds=kiosk.sync_interval_minutes * 60,
+            jitter_seconds=kiosk.sync_jitter_seconds,
+            on_done=self._sync_finished_on_worker,
+            # With stored data on screen the first sync can wait for the first frames;
+            # with none, the screen says "Henter program …" and syncs at once.
+            first_delay_seconds=FIRST_SYNC_DELAY_SECONDS if self._has_data() else 0,
+        ).start()
+
+    def _sync_finished_on_worker(self, results: list) -> None:
+        # Runs on the sync thread: hand over to the UI thread and do nothing else here.
+        Clock.schedule_once(lambda _dt: self._sync_finished(results))
+
+    def _sync_finished(self, results: list) -> None:
+        self._open_schedule()
+        self._refresh_trigger()
+
+    def update_status(self) -> None:
+        freshness = self.schedule.freshness(self.now()) if self.schedule else None
+        self.status_text = present.status_line(freshness, self.now(), self.language)
+
+    def refresh_all(self) -> None:
+        """Redraw the status line and the visible screen with the current data."""
+        self.update_status()
+        if self.manager and self.manager.current_screen:
+            self.manager.current_screen.refresh()
+
+
+def run(app: KioskApp) -> None:
+    try:
+        app.run()
+    except KeyboardInterrupt:
+        sys.exit(130)

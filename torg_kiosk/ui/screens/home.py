@@ -1,0 +1,214 @@
+"""Home: the torg's name and character, the clock, now & next, the building, the big buttons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+
+from torg_kiosk.domain import present
+from torg_kiosk.domain.bidi import display_text
+from torg_kiosk.domain.i18n import N_
+from torg_kiosk.ui.screens.base import KioskScreen
+from torg_kiosk.ui.widgets import MirrorBox, WrapLabel
+
+#: A visitor reads a few lines at a glance; more would push the buttons off a small screen.
+MAX_NOW_ROWS = 3
+#: In large-text mode each row is taller; two still leave room for the buttons.
+MAX_NOW_ROWS_LARGE_TEXT = 2
+#: Portrait with large text ("tight"): the services card takes the full width and the
+#: announcements go below it, so now & next keeps one row.
+MAX_NOW_ROWS_TIGHT = 1
+MAX_ANNOUNCEMENTS = 2
+
+
+def _text_width(label) -> float:
+    """Pixels ``label``'s text takes on one line, in its font and size, as it will draw it."""
+    probe = CoreLabel(font_size=label.font_size, font_name=label.font_name, bold=label.bold)
+    return probe.get_extents(display_text(label.text, label.rtl))[0]
+
+
+class NowRow(ButtonBehavior, BoxLayout):
+    """One line of *now & next*; tap opens the activity."""
+
+    key = StringProperty("")
+    label = StringProperty("")
+    time_text = StringProperty("")
+    title = StringProperty("")
+    place = StringProperty("")
+
+
+class HomeScreen(KioskScreen):
+    clock_text = StringProperty("")
+    date_text = StringProperty("")
+    #: Portrait and large text at once: the kv stacks the cards and wraps the header.
+    tight = BooleanProperty(False)
+    #: Lines for the torg's character sentence: two when tight, or when one line is too
+    #: narrow for it (a long English fallback in portrait), rather than an ellipsis.
+    character_lines = NumericProperty(1)
+
+    _ticker = None
+    _shown = None
+
+    def on_kv_post(self, base_widget) -> None:
+        super().on_kv_post(base_widget)
+        self.app.bind(portrait=self._update_tight, large_text=self._update_tight)
+        self._update_tight()
+        self._trigger_character_lines = Clock.create_trigger(self._update_character_lines)
+        self.ids.character.bind(
+            width=self._trigger_character_lines,
+            text=self._trigger_character_lines,
+            font_size=self._trigger_character_lines,
+            font_name=self._trigger_character_lines,
+        )
+        self.bind(tight=self._trigger_character_lines)
+        self._watch_notices()
+
+    def _update_character_lines(self, *_args) -> None:
+        label = self.ids.character
+        if self.tight:
+            self.character_lines = 2
+            return
+        width = _text_width(label)
+        room = label.width - label.padding[0] - label.padding[2]
+        self.character_lines = 2 if width > room else 1
+
+    def _update_tight(self, *_args) -> None:
+        self.tight = self.app.portrait and self.app.large_text
+        # More room or less: the announcements _trim_notices dropped may fit again.
+        self._shown = None
+        if self.app.schedule is not None:
+            self.refresh()
+
+    def on_tight(self, *_args) -> None:
+        # How many now & next rows fit depends on it.
+        if self.app.schedule is not None:
+            self.refresh()
+
+    def on_activate(self) -> None:
+        self._ticker = Clock.schedule_interval(lambda _dt: self.update_clock(), 1)
+
+    def on_deactivate(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            self._ticker = None
+
+    def update_clock(self) -> None:
+        now = self.app.now()
+        self.clock_text = present.clock_text(now)
+        self.date_text = present.day_text(now.date(), self.app.language)
+
+    def refresh(self) -> None:
+        app = self.app
+        now, language = app.now(), app.language
+        self.update_clock()
+        schedule = app.schedule
+        if schedule is None:
+            now_rows: list[dict] | None = None
+            notices: list[str] = []
+        else:
+            running, upcoming = schedule.now_and_next(app.site.id, now)
+            if self.tight:
+                limit = MAX_NOW_ROWS_TIGHT
+            else:
+                limit = MAX_NOW_ROWS_LARGE_TEXT if app.large_text else MAX_NOW_ROWS
+            now_rows = present.now_and_next_lines(running, upcoming, language)[:limit]
+            notices = [
+                present.announcement_text(notice.text, language)
+                for notice in schedule.announcements(app.site.id, now)[:MAX_ANNOUNCEMENTS]
+            ]
+        services = [
+            {
+                "name": present.service_name(service, app.site.name, language),
+                "hours": present.hours_text(service.opening_hours, now.date(), language),
+                "closed": not service.opening_hours.on(now.date()),
+            }
+            for service in app.site.services
+        ]
+        # Widgets are rebuilt only when what they say changed: a refresh every few seconds
+        # (or a visitor going back and forth) then costs a few small queries, no layout.
+        shown = (language, now_rows, services, notices)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        self._fill_now_and_next(now_rows, language)
+        self._fill_services(services)
+        self._fill_notices(notices)
+
+    def _fill_now_and_next(self, rows: list[dict] | None, language: str) -> None:
+        box = self.ids.now_box
+        box.clear_widgets()
+        if rows is None:
+            box.add_widget(WrapLabel(text=present.text(N_("Henter program …"), language)))
+            return
+        for row in rows:
+            box.add_widget(NowRow(**row))
+        if not rows:
+            box.add_widget(
+                WrapLabel(text=present.text(N_("Ikke mer på programmet i dag."), language))
+            )
+
+    def _fill_services(self, services: list[dict]) -> None:
+        box = self.ids.services_box
+        box.clear_widgets()
+        for service in services:
+            box.add_widget(ServiceLine(**service))
+
+    def _fill_notices(self, notices: list[str]) -> None:
+        box = self.ids.notices_box
+        box.clear_widgets()
+        for notice in notices:
+            box.add_widget(NoticeLabel(text=notice))
+        self.ids.notices_card.opacity = 1 if notices else 0
+
+    def _watch_notices(self) -> None:
+        trigger = Clock.create_trigger(self._trim_notices)
+        card = self.ids.notices_card
+        card.bind(height=trigger)
+        card.parent.bind(height=trigger)
+
+    def _trim_notices(self, *_args) -> None:
+        """Landscape: drop the last announcement while the card is taller than its room.
+
+        Longer texts (an English fallback sentence on two lines, large text) would otherwise
+        push the card down over the big buttons. The first announcement always stays.
+        """
+        card, box = self.ids.notices_card, self.ids.notices_box
+        if self.app.portrait or len(box.children) < 2:
+            return
+        if card.height > card.parent.height + 1:
+            box.remove_widget(box.children[0])  # children[0] is the last one added
+
+
+class ServiceLine(MirrorBox):
+    """A service's name over today's hours (``10–16`` or ``stengt i dag``)."""
+
+    name = StringProperty("")
+    hours = StringProperty("")
+    closed = BooleanProperty(False)
+    #: The hours column is as wide as its text ("09–14" or "08:30–15:30", at any text size)
+    #: and no wider: the name gets the rest, so a long name ("The café on the torg") fits.
+    hours_width = NumericProperty(0)
+
+    def on_kv_post(self, base_widget) -> None:
+        super().on_kv_post(base_widget)
+        label = self.ids.hours_label
+        trigger = Clock.create_trigger(self._measure_hours)
+        label.bind(text=trigger, font_size=trigger, font_name=trigger, bold=trigger)
+        self._measure_hours()
+
+    def _measure_hours(self, *_args) -> None:
+        label = self.ids.hours_label
+        self.hours_width = _text_width(label) + 8
+
+
+class NoticeLabel(WrapLabel):
+    """One announcement, wrapped."""
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -1,0 +1,77 @@
+"""Week: the next seven days at this torg, day by day, compact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+
+from torg_kiosk.domain import present
+from torg_kiosk.domain.i18n import N_
+from torg_kiosk.ui.screens.base import KioskScreen
+from torg_kiosk.ui.widgets import LineLabel
+
+
+class WeekDayHeading(LineLabel):
+    """``fredag 4. desember``."""
+
+
+class WeekRow(ButtonBehavior, BoxLayout):
+    key = StringProperty("")
+    time_text = StringProperty("")
+    title = StringProperty("")
+    marker = StringProperty("")
+    cancelled = BooleanProperty(False)
+
+    def open_activity(self) -> None:
+        if self.key:
+            App.get_running_app().show_activity(self.key)
+
+
+class WeekScreen(KioskScreen):
+    def refresh(self) -> None:
+        app = self.app
+        now, language = app.now(), app.language
+        schedule = app.schedule
+        if schedule is None:
+            self.ids.rows.data = [
+                {
+                    "viewclass": "WeekDayHeading",
+                    "text": present.text(N_("Henter program …"), language),
+                }
+            ]
+            return
+        rows: list[dict] = []
+        for day, items in schedule.days_ahead(app.site.id, now).items():
+            rows.append({"viewclass": "WeekDayHeading", "text": present.day_text(day, language)})
+            for item in items:
+                shown = present.card(item, now, language)
+                rows.append(
+                    {
+                        "viewclass": "WeekRow",
+                        "key": shown["key"],
+                        "time_text": present.clock_text(item.start),
+                        "title": shown["title"],
+                        "marker": present.text(N_("AVLYST"), language) if item.cancelled else "",
+                        "cancelled": item.cancelled,
+                    }
+                )
+            if not items:
+                rows.append(
+                    {
+                        "viewclass": "WeekRow",
+                        "key": "",
+                        "time_text": "",
+                        "title": present.text(N_("Ingen aktiviteter"), language),
+                        "marker": "",
+                        "cancelled": False,
+                    }
+                )
+        self.ids.rows.data = rows
+
+
+Builder.load_file(str(Path(__file__).with_suffix(".kv")))
