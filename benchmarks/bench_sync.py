@@ -98,7 +98,6 @@ def main(argv: list[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
 
     from torg_central.devserver import serve
-
     from torg_kiosk.store.schedule import Schedule
     from torg_kiosk.store.snapshots import open_db
     from torg_kiosk.sync.pipeline import Source, sync_source

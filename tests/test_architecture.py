@@ -1,57 +1,66 @@
-"""House rule: only torg_kiosk/ui imports kivy, so the domain runs and tests without a display."""
+"""House rules on who imports whom, checked by import-linter (contracts in pyproject.toml).
+
+The layers, top to bottom: ``torg_kiosk.ui`` · ``torg_kiosk.domain`` | ``torg_kiosk.sync`` ·
+``torg_kiosk.store`` · ``torg_kiosk.base``; only the entry point wires them, and only the ui
+imports Kivy. These tests run ``lint-imports`` on the real tree, and on a copy with one
+deliberate back-import per rule, so the check itself is known to bite.
+"""
 
 from __future__ import annotations
 
-import ast
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-UI_PACKAGE = REPO_ROOT / "torg_kiosk" / "ui"
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
-def kivy_imports(path: Path) -> list[int]:
-    """Line numbers of ``import kivy…`` / ``from kivy… import`` in ``path``."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    lines = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            names = [node.module or ""]
-        else:
-            continue
-        if any(name == "kivy" or name.startswith("kivy.") for name in names):
-            lines.append(node.lineno)
-    return lines
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache"],
+        cwd=root,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-def python_files_outside_the_ui() -> list[Path]:
-    files = []
-    for path in sorted((REPO_ROOT / "torg_kiosk").rglob("*.py")):
-        if UI_PACKAGE not in path.parents:
-            files.append(path)
-    return files
+def test_the_import_contracts_hold():
+    result = lint_imports(REPO_ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
 
 
-def test_nothing_outside_kiosk_ui_imports_kivy():
-    offenders = [
-        f"{path.relative_to(REPO_ROOT)}:{line}"
-        for path in python_files_outside_the_ui()
-        for line in kivy_imports(path)
-    ]
-    assert offenders == []
+@pytest.fixture
+def tree_copy(tmp_path: Path) -> Path:
+    shutil.copy(REPO_ROOT / "pyproject.toml", tmp_path)
+    shutil.copytree(
+        REPO_ROOT / "torg_kiosk",
+        tmp_path / "torg_kiosk",
+        ignore=shutil.ignore_patterns("__pycache__", "assets"),
+    )
+    return tmp_path
 
 
-def test_the_check_sees_a_kivy_import(tmp_path):
-    sample = tmp_path / "sample.py"
-    sample.write_text("import os\nfrom kivy.app import App\nimport kivy.core.window as w\n")
-    assert kivy_imports(sample) == [2, 3]
-
-
-def test_the_check_covers_the_domain_packages():
-    names = {path.relative_to(REPO_ROOT).as_posix() for path in python_files_outside_the_ui()}
-    assert {
-        "torg_kiosk/store/schedule.py",
-        "torg_kiosk/domain/present.py",
-        "torg_kiosk/sync/pipeline.py",
-    } <= names
+@pytest.mark.parametrize(
+    ("module", "back_import", "broken_rule"),
+    [
+        ("store/schedule.py", "import torg_kiosk.sync.pipeline", "torg_kiosk.store is not allowed"),
+        ("sync/pipeline.py", "import torg_kiosk.domain.present", "torg_kiosk.sync is not allowed"),
+        ("base/clock.py", "import torg_kiosk.store.records", "torg_kiosk.base is not allowed"),
+        ("domain/present.py", "import torg_kiosk.ui.theme", "torg_kiosk.domain is not allowed"),
+        ("sync/loop.py", "import torg_kiosk.__main__", "Only the entry point"),
+        ("domain/idle.py", "import kivy.clock", "Only torg_kiosk.ui imports Kivy"),
+    ],
+)
+def test_a_back_import_breaks_a_contract(tree_copy, module, back_import, broken_rule):
+    with (tree_copy / "torg_kiosk" / module).open("a") as file:
+        file.write(f"\n{back_import}  # deliberate, for the test\n")
+    result = lint_imports(tree_copy)
+    assert result.returncode == 1, result.stdout
+    assert broken_rule in result.stdout

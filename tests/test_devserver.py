@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from torg_central.devserver import serve
 
+from torg_central.devserver import serve
 from torg_kiosk.sync.fetch import fetch
 
 REPO = Path(__file__).resolve().parents[1]

@@ -12,10 +12,10 @@ import time
 from datetime import timedelta
 
 import pytest
-from torg_central.devserver import serve
 
 from tests.conftest import PINNED_NOW, activity, feed, feed_bytes, weekly_series
 from tests.httpfixtures import Reply, serve_replies
+from torg_central.devserver import serve
 from torg_kiosk.store.schedule import Schedule
 from torg_kiosk.store.snapshots import source_status
 from torg_kiosk.sync.fetch import FetchLimits

@@ -1,6 +1,6 @@
 """Manage the screen's gettext catalogs with Babel: extract, update, compile, check.
 
-    python tools/i18n.py extract   # torg_kiosk/**/*.py and *.kv → torg_kiosk/assets/locale/kiosk.pot
+    python tools/i18n.py extract   # torg_kiosk/**.py, **.kv → assets/locale/kiosk.pot
     python tools/i18n.py update    # .pot → every language's .po, keeping translations
     python tools/i18n.py compile   # .po → .mo (committed; a test proves they are current)
     python tools/i18n.py check     # exit 1 listing untranslated, fuzzy, placeholder mismatch
