@@ -2,7 +2,8 @@
 
 The layers, top to bottom: ``torg_kiosk.ui`` · ``torg_kiosk.domain`` | ``torg_kiosk.sync`` ·
 ``torg_kiosk.store`` · ``torg_kiosk.base``; only the entry point wires them, and only the ui
-imports Kivy. These tests run ``lint-imports`` on the real tree, and on a copy with one
+imports Kivy; the kiosk and the reference central server (``torg_central``) never import each
+other. These tests run ``lint-imports`` on the real tree, and on a copy with one
 deliberate back-import per rule, so the check itself is known to bite.
 """
 
@@ -39,11 +40,13 @@ def test_the_import_contracts_hold():
 @pytest.fixture
 def tree_copy(tmp_path: Path) -> Path:
     shutil.copy(REPO_ROOT / "pyproject.toml", tmp_path)
-    shutil.copytree(
-        REPO_ROOT / "torg_kiosk",
-        tmp_path / "torg_kiosk",
-        ignore=shutil.ignore_patterns("__pycache__", "assets"),
-    )
+    for package, source in [
+        ("torg_kiosk", REPO_ROOT / "torg_kiosk"),
+        ("torg_central", REPO_ROOT / "central" / "torg_central"),
+    ]:
+        shutil.copytree(
+            source, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__", "assets")
+        )
     return tmp_path
 
 
@@ -64,3 +67,18 @@ def test_a_back_import_breaks_a_contract(tree_copy, module, back_import, broken_
     result = lint_imports(tree_copy)
     assert result.returncode == 1, result.stdout
     assert broken_rule in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "import_across"),
+    [
+        ("torg_central/storage.py", "import torg_kiosk.base.clock"),
+        ("torg_kiosk/sync/fetch.py", "import torg_central.server"),
+    ],
+)
+def test_an_import_across_the_wire_breaks_a_contract(tree_copy, module, import_across):
+    with (tree_copy / module).open("a") as file:
+        file.write(f"\n{import_across}  # deliberate, for the test\n")
+    result = lint_imports(tree_copy)
+    assert result.returncode == 1, result.stdout
+    assert "torg_kiosk and torg_central never import each other" in result.stdout
