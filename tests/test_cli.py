@@ -1,6 +1,7 @@
 """torg-sync as a person runs it: a real subprocess, real files, one clear line per problem."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,55 @@ def test_loop_syncs_round_after_round(tmp_path):
     assert lines[0].startswith("demo: updated")
     assert [line.split(":")[0] for line in lines] == ["demo"] * 3
     assert all("unchanged" in line for line in lines[1:])
+
+
+# --- --config: the sites come from the same folder ---------------------------------------
+
+OWN_CALENDAR = """\
+BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//torg-kiosk//tests//NB
+BEGIN:VEVENT
+UID:heggedal-strikkekafe
+SUMMARY:Strikkekafé
+DTSTART;TZID=Europe/Oslo:20261203T120000
+DTEND;TZID=Europe/Oslo:20261203T140000
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def own_config(tmp_path: Path) -> Path:
+    """A deployment's own config folder: the shipped files plus a local calendar at Heggedal."""
+    folder = tmp_path / "etc"
+    shutil.copytree(REPO / "torg_kiosk" / "config", folder)
+    (folder / "heggedal.ics").write_text(OWN_CALENDAR.replace("\n", "\r\n"))
+    with (folder / "sites" / "heggedal.toml").open("a") as site:
+        site.write(
+            '\n[[calendars]]\nid = "heggedal-local"\nkind = "ical"\npath = "heggedal.ics"\n'
+            'default_category = "social"\n'
+        )
+    return folder
+
+
+def test_once_syncs_the_calendars_of_the_site_file_beside_the_given_config(tmp_path):
+    """Regression: --config X checked the site against X/sites but read the bundled one."""
+    config = own_config(tmp_path) / "kiosk.toml"
+    once = torg_sync("--config", str(config), "--site", "heggedal", "--data", str(tmp_path),
+                     "once", "--now", NOW)  # fmt: skip
+    assert once.returncode == 0, once.stderr
+    assert [line.split(":")[0] for line in once.stdout.splitlines()] == ["demo", "heggedal-local"]
+    today = torg_sync("--config", str(config), "--site", "heggedal", "--data", str(tmp_path),
+                      "today", "--now", NOW)  # fmt: skip
+    assert "12:00–14:00  Strikkekafé" in today.stdout
+
+
+def test_a_broken_site_file_beside_the_given_config_is_refused(tmp_path):
+    folder = own_config(tmp_path)
+    site = folder / "sites" / "heggedal.toml"
+    site.write_text(site.read_text().replace('accent = "#6b4d00"', 'accent = "brown"'))
+    result = torg_sync("--config", str(folder / "kiosk.toml"), "--site", "heggedal",
+                       "--data", str(tmp_path), "once", "--now", NOW)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "heggedal.toml: theme.accent is 'brown'" in result.stderr

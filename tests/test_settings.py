@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from torg_kiosk.base.settings import (
     ConfigError,
     config_dir,
     demo_feed_path,
+    kiosk_config_path,
     load_all_sites,
     load_kiosk_config,
     load_site,
@@ -70,10 +72,10 @@ def test_the_eight_torg_ship_and_load():
     assert all(site.id == site_id for site_id, site in sites.items())
 
 
-def test_the_default_config_dir_is_the_shipped_one(monkeypatch):
+def test_the_default_config_dir_is_the_shipped_one(monkeypatch, tmp_path):
     monkeypatch.delenv("TORG_KIOSK_CONFIG", raising=False)
-    assert config_dir() == SHIPPED_CONFIG
-    assert set(load_all_sites()) == EIGHT_TORG
+    assert config_dir(system_dir=tmp_path / "etc-torg-kiosk") == SHIPPED_CONFIG
+    assert set(load_all_sites(SHIPPED_CONFIG)) == EIGHT_TORG
 
 
 def test_each_torg_has_its_own_accent_and_pattern():
@@ -119,6 +121,65 @@ def test_environment_overrides_config_and_data_dirs(config, tmp_path, monkeypatc
     kiosk = load_kiosk_config()
     assert kiosk.site == "tofte"
     assert kiosk.data_dir == tmp_path / "data"
+
+
+# --- where the config is found: --config, $TORG_KIOSK_CONFIG, /etc/torg-kiosk, bundled ------
+
+
+@pytest.fixture
+def places(tmp_path, monkeypatch):
+    """Three config folders, each with a kiosk.toml; none of them is used until a test says."""
+    monkeypatch.delenv("TORG_KIOSK_CONFIG", raising=False)
+    found = {}
+    for name in ("given", "environment", "system"):
+        found[name] = tmp_path / name
+        shutil.copytree(SHIPPED_CONFIG, found[name])
+    return found
+
+
+def test_a_given_config_file_comes_first(places, monkeypatch):
+    monkeypatch.setenv("TORG_KIOSK_CONFIG", str(places["environment"]))
+    given = places["given"] / "kiosk.toml"
+    assert kiosk_config_path(given, system_dir=places["system"]) == given
+
+
+def test_then_the_folder_in_torg_kiosk_config(places, monkeypatch):
+    monkeypatch.setenv("TORG_KIOSK_CONFIG", str(places["environment"]))
+    assert config_dir(system_dir=places["system"]) == places["environment"]
+    assert kiosk_config_path(None, system_dir=places["system"]) == (
+        places["environment"] / "kiosk.toml"
+    )
+
+
+def test_then_etc_torg_kiosk_when_it_holds_a_kiosk_toml(places):
+    assert config_dir(system_dir=places["system"]) == places["system"]
+
+
+def test_an_etc_torg_kiosk_without_kiosk_toml_is_passed_over(places):
+    (places["system"] / "kiosk.toml").unlink()
+    assert config_dir(system_dir=places["system"]) == SHIPPED_CONFIG
+
+
+def test_an_empty_torg_kiosk_config_counts_as_unset(places, monkeypatch):
+    monkeypatch.setenv("TORG_KIOSK_CONFIG", "")
+    assert config_dir(system_dir=places["system"]) == places["system"]
+
+
+def test_the_loaded_config_remembers_its_folder_for_the_site_files(places):
+    kiosk = load_kiosk_config(places["given"] / "kiosk.toml")
+    assert kiosk.config_dir == places["given"]
+
+
+def test_no_tracked_file_is_also_git_ignored():
+    """The repository tracks defaults only: a file a deployer edits lives outside it."""
+    found = subprocess.run(
+        ["git", "ls-files", "--cached", "--ignored", "--exclude-standard"],
+        cwd=SHIPPED_CONFIG.parents[1],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.split() == []
 
 
 def test_demo_feed_path_points_into_assets():

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
             kiosk = replace(kiosk, site=args.site)
         if args.data:
             kiosk = replace(kiosk, data_dir=args.data.absolute())
-        site = load_site(kiosk.site, args.config.parent if args.config else None)
+        site = load_site(kiosk.site, kiosk.config_dir)
     except (ArgumentError, ConfigError) as error:
         print(f"torg-kiosk: {error}", file=sys.stderr)
         return EXIT_BAD_CONFIG

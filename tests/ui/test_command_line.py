@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import time
@@ -75,3 +77,32 @@ def test_a_bad_size_ends_with_exit_2_before_any_window(tmp_path):
     assert result.stderr.strip() == (
         "torg-kiosk: --size 'huge' is not a size. Write it as WIDTHxHEIGHT, e.g. --size 1920x1080."
     )
+
+
+def broken_config_folder(tmp_path):
+    """A deployment's config folder whose Heggedal site file has a colour that is not one."""
+    folder = tmp_path / "etc"
+    shutil.copytree(REPO_ROOT / "torg_kiosk" / "config", folder)
+    site = folder / "sites" / "heggedal.toml"
+    site.write_text(site.read_text().replace('accent = "#6b4d00"', 'accent = "brown"'))
+    return folder
+
+
+def test_the_site_file_is_read_beside_the_given_config(tmp_path):
+    folder = broken_config_folder(tmp_path)
+    result = run_kiosk("--config", str(folder / "kiosk.toml"), "--site", "heggedal",
+                       "--data", str(tmp_path))  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"torg-kiosk: {folder}/sites/heggedal.toml: theme.accent is 'brown', "
+        "expected a colour like '#1a5fb4'."
+    ]
+
+
+def test_the_site_file_is_read_from_the_folder_in_torg_kiosk_config(tmp_path):
+    folder = broken_config_folder(tmp_path)
+    result = run_kiosk("--site", "heggedal", "--data", str(tmp_path),
+                       env={**os.environ, "TORG_KIOSK_CONFIG": str(folder)})  # fmt: skip
+    assert result.returncode == 2
+    assert "heggedal.toml: theme.accent is 'brown'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

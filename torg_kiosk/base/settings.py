@@ -44,6 +44,7 @@ __all__ = [
     "Theme",
     "config_dir",
     "demo_feed_path",
+    "kiosk_config_path",
     "load_all_sites",
     "load_kiosk_config",
     "load_site",
@@ -246,20 +247,28 @@ class KioskConfig:
     feed: FeedConfig
     panel: PanelConfig
     idle: IdleConfig
+    #: The folder ``kiosk.toml`` was read from: its ``sites/`` are the torg this kiosk knows.
+    config_dir: Path
 
 
-def config_dir() -> Path:
+def config_dir(*, system_dir: Path | None = None) -> Path:
     """The folder with ``kiosk.toml`` and ``sites/``, when no ``--config`` names a file.
 
-    ``$TORG_KIOSK_CONFIG`` if set, else ``/etc/torg-kiosk/`` if it holds a ``kiosk.toml``, else
-    the defaults bundled with the program.
+    ``$TORG_KIOSK_CONFIG`` if set, else ``/etc/torg-kiosk/`` (``system_dir``, for tests) if it
+    holds a ``kiosk.toml``, else the defaults bundled with the program.
     """
     override = os.environ.get(CONFIG_ENV)
     if override:
         return Path(override)
-    if (SYSTEM_CONFIG_DIR / "kiosk.toml").is_file():
-        return SYSTEM_CONFIG_DIR
+    system_dir = system_dir if system_dir is not None else SYSTEM_CONFIG_DIR
+    if (system_dir / "kiosk.toml").is_file():
+        return system_dir
     return bundled_config_dir()
+
+
+def kiosk_config_path(given: Path | None = None, *, system_dir: Path | None = None) -> Path:
+    """The ``kiosk.toml`` to read: ``given`` (``--config``), else the one in :func:`config_dir`."""
+    return given if given is not None else config_dir(system_dir=system_dir) / "kiosk.toml"
 
 
 def demo_feed_path() -> Path:
@@ -274,8 +283,12 @@ def site_ids(config_dir: Path | None = None) -> list[str]:
 
 
 def load_kiosk_config(path: Path | None = None) -> KioskConfig:
-    """Read ``kiosk.toml`` (default: in :func:`config_dir`) and check its site exists."""
-    path = path if path is not None else config_dir() / "kiosk.toml"
+    """Read ``kiosk.toml`` (default: :func:`kiosk_config_path`) and check its site exists.
+
+    The site files are read from the same folder: pass :attr:`KioskConfig.config_dir` to
+    :func:`load_site`.
+    """
+    path = kiosk_config_path(path)
     root = Section(read_toml(path), display_path(path))
     root.only(KIOSK_KEYS)
     site = root.string("site", pattern=SITE_ID_PATTERN)
@@ -312,6 +325,7 @@ def load_kiosk_config(path: Path | None = None) -> KioskConfig:
             timeout_seconds=timeout,
             warning_seconds=idle.integer("warning_seconds", 1, timeout - 1),
         ),
+        config_dir=path.parent,
     )
 
 

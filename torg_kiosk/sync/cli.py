@@ -50,7 +50,9 @@ def _parse_now(text: str | None) -> datetime:
 
 def _context(args) -> tuple[KioskConfig, SiteConfig, Path]:
     config = load_kiosk_config(Path(args.config) if args.config else None)
-    site = load_site(args.site or config.site)
+    # The site file comes from the folder kiosk.toml was read from, like the list of sites
+    # the site was checked against.
+    site = load_site(args.site or config.site, config.config_dir)
     data_dir = Path(args.data) if args.data else config.data_dir
     return config, site, data_dir / "kiosk.db"
 
