@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.httpfixtures import Reply, serve_replies
+from torg_kiosk.sync.cli import build_parser
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-12-03T10:15"
@@ -106,6 +107,48 @@ def test_loop_syncs_round_after_round(tmp_path):
     assert lines[0].startswith("demo: updated")
     assert [line.split(":")[0] for line in lines] == ["demo"] * 3
     assert all("unchanged" in line for line in lines[1:])
+
+
+# --- the common options go before or after the command -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--site", "borgen", "today"],
+        ["today", "--site", "borgen"],  # as the README writes it; it used to exit 2
+    ],
+)
+def test_site_is_understood_before_and_after_the_command(tmp_path, argv):
+    torg_sync("--data", str(tmp_path), "once", "--now", NOW)
+    result = torg_sync("--data", str(tmp_path), *argv, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Borgen innbyggertorg — 2026-12-03")
+
+
+@pytest.mark.parametrize("command", ["once", "loop", "status", "today"])
+def test_every_command_takes_the_common_options_after_it(command, tmp_path):
+    args = build_parser().parse_args(
+        [command, "--config", "k.toml", "--site", "tofte", "--data", str(tmp_path), "-v"]
+    )
+    assert (args.config, args.site, args.data, args.verbose) == (
+        "k.toml", "tofte", str(tmp_path), True
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["once", "loop", "status", "today"])
+def test_an_option_before_the_command_is_not_reset_by_the_command(command, tmp_path):
+    args = build_parser().parse_args(
+        ["--config", "k.toml", "--site", "tofte", "--data", str(tmp_path), "-v", command]
+    )
+    assert (args.config, args.site, args.data, args.verbose) == (
+        "k.toml", "tofte", str(tmp_path), True
+    )  # fmt: skip
+
+
+def test_an_option_after_the_command_wins_over_one_before_it():
+    args = build_parser().parse_args(["--site", "tofte", "today", "--site", "borgen"])
+    assert args.site == "borgen"
 
 
 # --- --config: the sites come from the same folder ---------------------------------------

@@ -135,29 +135,48 @@ def cmd_today(args) -> int:
     return EXIT_OK
 
 
+def _common_options(default: object) -> argparse.ArgumentParser:
+    """``--config``, ``--site``, ``--data`` and ``-v``, for before and after the command."""
+    options = argparse.ArgumentParser(add_help=False, argument_default=default)
+    options.add_argument(
+        "--config", help="path to kiosk.toml (default: $TORG_KIOSK_CONFIG/kiosk.toml, "
+        "/etc/torg-kiosk/kiosk.toml, else the bundled one)"
+    )  # fmt: skip
+    options.add_argument("--site", help="torg id (default: the site in kiosk.toml)")
+    options.add_argument("--data", help="data folder (default: data_dir in kiosk.toml)")
+    options.add_argument("-v", "--verbose", action="store_true", help="log more than problems")
+    return options
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """``torg-sync [options] COMMAND [options]``: the common options go on either side.
+
+    The copies after the command default to SUPPRESS, so a value given before the command is
+    not overwritten by the subcommand's default; one given after it wins.
+    """
     parser = argparse.ArgumentParser(
-        prog="torg-sync", description="Sync the torg schedule into the local database."
+        prog="torg-sync",
+        description="Sync the torg schedule into the local database.",
+        parents=[_common_options(None)],
     )
-    parser.add_argument("--config", help="path to kiosk.toml (default: config/kiosk.toml)")
-    parser.add_argument("--site", help="torg id (default: the site in kiosk.toml)")
-    parser.add_argument("--data", help="data folder (default: data_dir in kiosk.toml)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more than problems")
+    after = [_common_options(argparse.SUPPRESS)]
     commands = parser.add_subparsers(dest="command", required=True)
-    once = commands.add_parser("once", help="sync now; exit 0 only if every source succeeded")
+    once = commands.add_parser(
+        "once", parents=after, help="sync now; exit 0 only if every source succeeded"
+    )
     once.add_argument("--now", help="pretend it is this local time (2026-12-03T10:15)")
     once.add_argument(
         "--accept-shrink", action="store_true", help="take a feed even if it shrank or is empty"
     )
     once.set_defaults(handler=cmd_once)
-    loop = commands.add_parser("loop", help="sync every N minutes, with jitter")
+    loop = commands.add_parser("loop", parents=after, help="sync every N minutes, with jitter")
     loop.add_argument("--interval", type=float, help="minutes (default: from kiosk.toml)")
     loop.add_argument("--rounds", type=int, default=0, help="stop after N rounds (0: never)")
     loop.set_defaults(handler=cmd_loop)
-    status = commands.add_parser("status", help="last update, data age, errors")
+    status = commands.add_parser("status", parents=after, help="last update, data age, errors")
     status.add_argument("--now", help="pretend it is this local time")
     status.set_defaults(handler=cmd_status)
-    today = commands.add_parser("today", help="what is on today at the site")
+    today = commands.add_parser("today", parents=after, help="what is on today at the site")
     today.add_argument("--now", help="pretend it is this local time")
     today.set_defaults(handler=cmd_today)
     return parser
