@@ -12,6 +12,7 @@ import pytest
 from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 
+from torg_kiosk.base import languages
 from torg_kiosk.domain import i18n
 from torg_kiosk.domain.bidi import display_text
 from torg_kiosk.domain.i18n import (
@@ -79,6 +80,12 @@ def test_the_chooser_lists_seven_languages_each_named_in_itself_bokmal_first():
     ]
     assert [lang.code for lang in LANGUAGES if lang.rtl] == ["ar"]
     assert i18n.language("nn").fallback == "nb"
+
+
+def test_the_config_accepts_exactly_the_languages_the_screen_has():
+    """kiosk.toml is checked against base.languages (the base cannot import the domain)."""
+    assert CODES == languages.CODES
+    assert DEFAULT == languages.DEFAULT
 
 
 @pytest.mark.parametrize("code", CODES)

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import SITES
 from torg_kiosk.base.colour import contrast_ratio, hex_to_rgba
+from torg_kiosk.base.languages import CODES as LANGUAGE_CODES
 from torg_kiosk.base.settings import (
     THEME_TEXT_PAIRS,
     ConfigError,
@@ -405,7 +406,35 @@ def test_a_feed_url_that_is_not_web_is_refused(config):
 
 def test_a_warning_longer_than_the_timeout_is_refused(config):
     message = kiosk_error(config, "warning_seconds = 20", "warning_seconds = 90")
-    assert_names(message, "idle.warning_seconds is 90", "from 1 to 89")
+    assert_names(message, "idle.warning_seconds is 90", "from 20 to 89")
+
+
+def test_a_warning_too_short_to_react_to_is_refused(config):
+    """Regression: 12 passed here, then the idle timer refused it and the kiosk crashed."""
+    message = kiosk_error(config, "warning_seconds = 20", "warning_seconds = 12")
+    assert_names(message, "idle.warning_seconds is 12", "from 20 to 89")
+
+
+def test_a_timeout_too_short_to_read_is_refused(config):
+    message = kiosk_error(config, "timeout_seconds = 90", "timeout_seconds = 29")
+    assert_names(message, "idle.timeout_seconds is 29", "from 30 to 3600")
+
+
+def test_a_language_the_screen_does_not_have_is_refused(config):
+    """Regression: "xx" was accepted and the screen quietly showed bokmål."""
+    message = kiosk_error(config, 'language = "nb"', 'language = "xx"')
+    assert_names(message, "language is 'xx'", "one of 'nb', 'nn', 'en', 'uk', 'pl', 'so', 'ar'")
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_every_language_of_the_screen_is_accepted(config, code):
+    edit(config / "kiosk.toml", 'language = "nb"', f'language = "{code}"')
+    assert load_kiosk_config(config / "kiosk.toml").language == code
+
+
+def test_a_missing_language_is_bokmal(config):
+    edit(config / "kiosk.toml", 'language = "nb"', "")
+    assert load_kiosk_config(config / "kiosk.toml").language == "nb"
 
 
 def test_an_unknown_panel_key_is_refused(config):

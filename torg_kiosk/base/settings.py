@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from torg_kiosk.base.clock import OSLO
 from torg_kiosk.base.colour import MINIMUM_CONTRAST, contrast_ratio
+from torg_kiosk.base.languages import CODES as LANGUAGE_CODES
+from torg_kiosk.base.languages import DEFAULT as DEFAULT_LANGUAGE
 from torg_kiosk.base.resources import asset, bundled_config_dir
 from torg_kiosk.base.schema import feed_categories
 from torg_kiosk.base.toml_config import (
@@ -29,6 +31,8 @@ from torg_kiosk.base.toml_config import (
 )
 
 __all__ = [
+    "MIN_TIMEOUT_SECONDS",
+    "MIN_WARNING_SECONDS",
     "WEEKDAYS",
     "CalendarSource",
     "ConfigError",
@@ -55,6 +59,12 @@ __all__ = [
 SYSTEM_CONFIG_DIR = Path("/etc/torg-kiosk")
 CONFIG_ENV = "TORG_KIOSK_CONFIG"
 DATA_ENV = "TORG_KIOSK_DATA"
+
+#: WCAG 2.2.1 (timing adjustable) asks for at least 20 seconds to react to a warning.
+MIN_WARNING_SECONDS = 20
+#: Shorter than this and a slow reader is warned while still reading the first screen.
+MIN_TIMEOUT_SECONDS = 30
+MAX_TIMEOUT_SECONDS = 3600
 
 SITE_ID_PATTERN = r"[a-z0-9][a-z0-9-]{0,63}"
 SERVICE_KINDS = (
@@ -233,6 +243,9 @@ class FeedConfig:
 
 @dataclass(frozen=True)
 class IdleConfig:
+    """The privacy timer: ``timeout_seconds`` without a touch, then a warning that lasts
+    ``warning_seconds`` (see :data:`MIN_TIMEOUT_SECONDS`, :data:`MIN_WARNING_SECONDS`)."""
+
     timeout_seconds: int
     warning_seconds: int
 
@@ -304,11 +317,11 @@ def load_kiosk_config(path: Path | None = None) -> KioskConfig:
     panel.only(("width_mm", "height_mm", "width_px", "height_px"))
     idle = root.table("idle")
     idle.only(("timeout_seconds", "warning_seconds"))
-    timeout = idle.integer("timeout_seconds", 10, 3600)
+    timeout = idle.integer("timeout_seconds", MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS)
     return KioskConfig(
         site=site,
         data_dir=data_dir.absolute(),
-        language=root.string("language", "nb", pattern=r"[a-z]{2,3}"),
+        language=root.choice("language", LANGUAGE_CODES, DEFAULT_LANGUAGE),
         sync_interval_minutes=root.integer("sync_interval_minutes", 1, 24 * 60),
         sync_jitter_seconds=root.integer("sync_jitter_seconds", 0, 3600, 0),
         feed=FeedConfig(
@@ -323,7 +336,7 @@ def load_kiosk_config(path: Path | None = None) -> KioskConfig:
         ),
         idle=IdleConfig(
             timeout_seconds=timeout,
-            warning_seconds=idle.integer("warning_seconds", 1, timeout - 1),
+            warning_seconds=idle.integer("warning_seconds", MIN_WARNING_SECONDS, timeout - 1),
         ),
         config_dir=path.parent,
     )

@@ -155,10 +155,10 @@ class Section:
             raise self.error(name, value, expected)
         return float(value)
 
-    def choice(self, name: str, choices: Iterable[str]) -> str:
+    def choice(self, name: str, choices: Iterable[str], default: object = _MISSING) -> str:
         choices = list(choices)
         expected = "one of " + ", ".join(repr(choice) for choice in choices)
-        value = self._get(name, _MISSING, expected)
+        value = self._get(name, default, expected)
         if value not in choices:
             raise self.error(name, value, expected)
         return value

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 
+from torg_kiosk.base import languages
 from torg_kiosk.base.resources import asset
 
 LOCALE_DIR = asset("locale")
@@ -61,7 +62,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language("so", "Soomaali"),
     Language("ar", "العربية", rtl=True, espeak_voice="ar"),
 )
-DEFAULT = "nb"
+DEFAULT = languages.DEFAULT
+#: The same codes as :data:`torg_kiosk.base.languages.CODES`, which the config checks against.
 CODES = tuple(language.code for language in LANGUAGES)
 _BY_CODE = {language.code: language for language in LANGUAGES}
 
