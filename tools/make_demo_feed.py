@@ -800,7 +800,8 @@ def demo_private_key() -> Ed25519PrivateKey:
 def demo_ticket_key() -> dict:
     raw = demo_private_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     public_key = base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-    return {"kid": DEMO_KEY_ID, "algorithm": "Ed25519", "public_key": public_key}
+    # Marked demo: a kiosk takes it only from the bundled demo feed, never from a real one.
+    return {"kid": DEMO_KEY_ID, "algorithm": "Ed25519", "public_key": public_key, "demo": True}
 
 
 def build_feed() -> dict:

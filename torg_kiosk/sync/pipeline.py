@@ -13,11 +13,13 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import orjson
 import requests
 import sqlite_utils
 
+from torg_kiosk.base.settings import demo_feed_path
 from torg_kiosk.store import snapshots as store
 from torg_kiosk.store.records import FeedRefused, ParsedSource, Window
 from torg_kiosk.sync.fetch import FetchError, FetchLimits, fetch
@@ -53,6 +55,17 @@ class Source:
     def meta(self) -> store.SourceMeta:
         return store.SourceMeta(self.id, self.kind, self.location)
 
+    @property
+    def is_bundled_demo(self) -> bool:
+        """The demo feed shipped with the program: the one source whose demo ticket keys count.
+
+        Known by its path, not by its id: a copy of the demo feed anywhere else (a file, the
+        reference server) brings its activities but not its publicly signable key.
+        """
+        if self.kind != "feed" or "://" in self.location:
+            return False
+        return Path(self.location).resolve() == demo_feed_path().resolve()
+
 
 @dataclass(frozen=True)
 class SourceResult:
@@ -83,7 +96,7 @@ class SourceResult:
 def parse_source(source: Source, body: bytes, *, window: Window, now: datetime) -> ParsedSource:
     """Parse a source whole, in this process (tests, re-expansion of a stored calendar)."""
     if source.kind == "feed":
-        return parse_feed(body, window=window, now=now)
+        return parse_feed(body, window=window, now=now, accept_demo_keys=source.is_bundled_demo)
     if source.kind == "ical":
         # Imported here: icalendar and its friends cost ~15 MB a process that has no calendar.
         from torg_kiosk.sync.formats.ical import parse_ical
@@ -104,10 +117,14 @@ def parse_chunks(
     """The source's records in chunks for the store: a big feed streams from a child process,
     a feed from a helper thread, a calendar comes whole."""
     if source.kind == "feed":
+        demo_keys = source.is_bundled_demo
         if len(body) >= PARALLEL_THRESHOLD_BYTES:
+            rows = feed_rows_in_child(
+                source.id, body, window=window, now=now, accept_demo_keys=demo_keys
+            )
             # read_ahead keeps the pipe drained, so the child never waits for the inserts.
-            return read_ahead(feed_rows_in_child(source.id, body, window=window, now=now), 8)
-        return read_ahead(iter_feed(body, window=window, now=now))
+            return read_ahead(rows, 8)
+        return read_ahead(iter_feed(body, window=window, now=now, accept_demo_keys=demo_keys))
     return iter([parse_source(source, body, window=window, now=now)])
 
 

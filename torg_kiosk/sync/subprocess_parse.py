@@ -31,7 +31,7 @@ _context = multiprocessing.get_context("spawn")
 
 
 def feed_rows_in_child(
-    source: str, body: bytes, *, window: Window, now: datetime
+    source: str, body: bytes, *, window: Window, now: datetime, accept_demo_keys: bool = False
 ) -> Iterator[store.RowChunk]:
     """The feed's records as row chunks, parsed in a child process.
 
@@ -40,7 +40,10 @@ def feed_rows_in_child(
     """
     here, there = _context.Pipe(duplex=True)
     child = _context.Process(
-        target=_parse_in_child, args=(there, source, window, now), name="feed-parser", daemon=True
+        target=_parse_in_child,
+        args=(there, source, window, now, accept_demo_keys),
+        name="feed-parser",
+        daemon=True,
     )
     child.start()
     there.close()
@@ -70,12 +73,14 @@ def feed_rows_in_child(
             child.join(timeout=5)
 
 
-def _parse_in_child(pipe, source: str, window: Window, now: datetime) -> None:
+def _parse_in_child(
+    pipe, source: str, window: Window, now: datetime, accept_demo_keys: bool
+) -> None:
     from torg_kiosk.sync.formats.feed_v1 import iter_feed
 
     try:
         body = pipe.recv_bytes()
-        for chunk in iter_feed(body, window=window, now=now):
+        for chunk in iter_feed(body, window=window, now=now, accept_demo_keys=accept_demo_keys):
             pipe.send(("rows", store.rows_of(source, chunk)))
         pipe.send(("done", _peak_rss_mb()))
     except FeedRefused as refused:

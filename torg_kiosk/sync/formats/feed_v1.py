@@ -24,6 +24,7 @@ import jsonschema_rs
 
 from torg_kiosk.base.clock import OSLO
 from torg_kiosk.base.schema import load_feed_schema
+from torg_kiosk.base.settings import demo_feed_path
 from torg_kiosk.store.records import (
     Activity,
     Announcement,
@@ -173,13 +174,22 @@ class _Cursor:
             self.expect(",")
 
 
-def parse_feed(data: bytes, *, window: Window, now: datetime) -> ParsedSource:
+def parse_feed(
+    data: bytes, *, window: Window, now: datetime, accept_demo_keys: bool = False
+) -> ParsedSource:
     """Parse and validate a whole feed v1 document into one :class:`ParsedSource`."""
-    return ParsedSource.merge(iter_feed(data, window=window, now=now))
+    return ParsedSource.merge(
+        iter_feed(data, window=window, now=now, accept_demo_keys=accept_demo_keys)
+    )
 
 
 def iter_feed(
-    data: bytes, *, window: Window, now: datetime, chunk_size: int = CHUNK_SIZE
+    data: bytes,
+    *,
+    window: Window,
+    now: datetime,
+    chunk_size: int = CHUNK_SIZE,
+    accept_demo_keys: bool = False,
 ) -> Iterator[ParsedSource]:
     """Parse a feed v1 document as a stream of :class:`ParsedSource` chunks.
 
@@ -187,6 +197,9 @@ def iter_feed(
     was read meanwhile). A :class:`FeedRefused` may come after chunks were yielded (a wrong
     version at the end, a truncated document): the consumer must treat everything it got as
     one transaction and throw it all away then.
+
+    Demo ticket keys (see :func:`_demo_key_reason`) are skipped unless ``accept_demo_keys``:
+    only the bundled demo feed may bring them.
     """
     cursor = _Cursor(data)
     if cursor.peek() is None:
@@ -215,7 +228,7 @@ def iter_feed(
                 if key == "version":
                     _check_version(value)
                 else:
-                    _read_small_part(key, value, state.chunk, now)
+                    _read_small_part(key, value, state.chunk, now, accept_demo_keys)
             if cursor.peek() == "}":
                 cursor.expect("}")
                 break
@@ -238,7 +251,9 @@ def _check_version(version: object) -> None:
         )
 
 
-def _read_small_part(key: str, value: object, parsed: ParsedSource, now: datetime) -> None:
+def _read_small_part(
+    key: str, value: object, parsed: ParsedSource, now: datetime, accept_demo_keys: bool
+) -> None:
     if key == "announcements":
         if not isinstance(value, list):
             raise FeedRefused("not_a_feed", "The feed's 'announcements' is not a list.")
@@ -263,6 +278,9 @@ def _read_small_part(key: str, value: object, parsed: ParsedSource, now: datetim
         for item in value if isinstance(value, list) else []:
             try:
                 _check(validate, item)
+                demo = None if accept_demo_keys else _demo_key_reason(item)
+                if demo:
+                    raise ValueError(demo)
                 parsed.ticket_keys.append(TicketKey(item["kid"], item["public_key"]))
             except ValueError as error:
                 _skip(parsed, f"ticket key {_record_id(item, 'kid')}", str(error))
@@ -321,6 +339,36 @@ class _FeedState:
                 f"more than {LATEST_YEARS_AHEAD} years ahead; the feed looks broken and was "
                 "not used.",
             )
+
+
+def _demo_key_reason(key: dict) -> str | None:
+    """Why a (valid) ticket key must not be trusted here, or None.
+
+    A demo key's private key is published (tools/make_demo_feed.py derives it from a public
+    seed), so anyone can sign tickets with it: it is marked ``"demo": true``, and the bundled
+    demo feed's key is also known by its value, in case a copy lost the mark.
+    """
+    if key.get("demo") is True:
+        return (
+            "it is marked demo: its private key is public, so anyone can sign tickets with it. "
+            "Only the bundled demo feed may bring a demo key"
+        )
+    if key["public_key"].rstrip("=") in _bundled_demo_public_keys():
+        return (
+            "it is the bundled demo feed's key without its demo mark: its private key is "
+            "public, so anyone can sign tickets with it. Only the bundled demo feed may bring it"
+        )
+    return None
+
+
+@cache
+def _bundled_demo_public_keys() -> frozenset[str]:
+    document = json.loads(demo_feed_path().read_bytes())
+    return frozenset(
+        key["public_key"].rstrip("=")
+        for key in document.get("ticket_keys", [])
+        if key.get("demo") is True
+    )
 
 
 def _check(validator: jsonschema_rs.Validator, item: object) -> None:
