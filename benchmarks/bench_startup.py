@@ -1,10 +1,11 @@
 """Start-up of torg-kiosk vs a minimal Kivy app. Prints ``name: value unit`` lines.
 
 Usage (needs a display): xvfb-run -a -s "-screen 0 1920x1080x24" python benchmarks/bench_startup.py
+[--runs 5]
 
 - time from process start to the first drawn frame: ``torg-kiosk --site heggedal`` on the demo
   feed with a data folder synced beforehand, and a one-Label Kivy app, both as whole
-  subprocesses (interpreter start included); medians of 5 runs each; ratio (target <= 2.0).
+  subprocesses (interpreter start included); medians of --runs runs each; ratio (target <= 2.0).
 - resident memory one second after that first frame, both sides; ratio (target <= 1.5).
 
 Each side prints a marker on its first ``on_flip``; the kiosk does so when TORG_KIOSK_BENCH=1.
@@ -12,6 +13,7 @@ Each side prints a marker on its first ``on_flip``; the kiosk does so when TORG_
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -65,7 +67,7 @@ def presynced_data_dir(root: Path) -> Path:
     kiosk = replace(load_kiosk_config(), site="heggedal", data_dir=data)
     db = open_db(data / "kiosk.db")
     now = datetime.fromisoformat(NOW).replace(tzinfo=OSLO)
-    sync_all(db, sources_for(kiosk, [load_site("heggedal")]), now=now)
+    sync_all(db, sources_for(kiosk, [load_site("heggedal", kiosk.config_dir)]), now=now)
     db.close()
     return data
 
@@ -97,6 +99,9 @@ def one_run(command: list[str], env: dict[str, str]) -> tuple[float, int]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=RUNS, help="runs per side (the median counts)")
+    args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
         root = Path(tmp)
         data = presynced_data_dir(root)
@@ -110,7 +115,7 @@ def main() -> None:
         kiosk = [
             sys.executable,
             "-m",
-            "kiosk",
+            "torg_kiosk",
             "--site",
             "heggedal",
             "--windowed",
@@ -129,7 +134,7 @@ def main() -> None:
         one_run(kiosk, env)
         one_run(minimal, env)
         ours, theirs = [], []
-        for _ in range(RUNS):
+        for _ in range(args.runs):
             ours.append(one_run(kiosk, env))
             theirs.append(one_run(minimal, env))
 

@@ -121,9 +121,10 @@ def main(argv: list[str] | None = None) -> int:
         requests.get(url, headers={"Accept-Encoding": "gzip"}, timeout=120)
         ours, out = timed([sys.executable, __file__, "--child-sync", str(db_path), url])
         report = json.loads(out.strip().splitlines()[-1])
+        # The sqlite-utils of this same environment, not whichever one is first on PATH.
         theirs, _ = timed(
-            ["sqlite-utils", "insert", str(theirs_db), "activities", str(activities_path),
-             "--pk", "id"]
+            [sys.executable, "-m", "sqlite_utils", "insert", str(theirs_db), "activities",
+             str(activities_path), "--pk", "id"]
         )  # fmt: skip
         print(f"# {report['line']}")
         print(f"full_sync: {ours:.2f} s")

@@ -40,9 +40,8 @@ from kivy.base import EventLoop  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
 
-from torg_kiosk.base.clock import OSLO  # noqa: E402
+from torg_kiosk.base.clock import OSLO, make_clock  # noqa: E402
 from torg_kiosk.base.settings import load_kiosk_config, load_site  # noqa: E402
-from torg_kiosk.kiosk_args import make_clock  # noqa: E402
 from torg_kiosk.store.snapshots import open_db  # noqa: E402
 from torg_kiosk.sync.pipeline import sync_all  # noqa: E402
 from torg_kiosk.sync.sources import sources_for  # noqa: E402
@@ -55,7 +54,7 @@ DRAW_EVERY = 20
 
 def start_app(data: Path) -> KioskApp:
     kiosk = replace(load_kiosk_config(), site="heggedal", data_dir=data)
-    site = load_site("heggedal")
+    site = load_site("heggedal", kiosk.config_dir)
     db = open_db(data / "kiosk.db")
     sync_all(db, sources_for(kiosk, [site]), now=NOW)
     db.close()
