@@ -122,6 +122,30 @@ def test_a_4xx_other_than_408_and_429_is_final_and_not_retried(status):
     assert (error.status, error.retryable) == (status, False)
 
 
+def test_a_refusal_keeps_the_servers_own_code_and_sentence_for_the_log():
+    said = {"error": "The body needs a 'nonce'.", "code": "bad_nonce"}
+    with serve_replies(Reply(400, json.dumps(said).encode(), JSON)) as srv, client() as http:
+        error = fails("http_status", http.post_json, srv.url + "/checkins", {"ticket": "t-1"})
+    assert error.answer.status == 400
+    assert json.loads(error.answer.body) == said
+    assert "will not help" in error.message
+
+
+def test_a_refusal_with_a_big_body_keeps_the_error_without_the_body():
+    with serve_replies(Reply(404, b" " * 100_000)) as srv, client() as http:
+        error = fails("http_status", http.post_json, srv.url + "/checkins", CHECK_IN)
+    assert (error.status, error.answer.body) == (404, b"")
+    assert "Check the address" in error.message
+
+
+def test_when_retries_run_out_the_error_says_how_long_the_server_asked_to_wait():
+    busy = Reply(429, b"", {"Retry-After": "5"})
+    with serve_replies(busy, busy) as srv, client(HttpLimits(retries=1, deadline=30)) as http:
+        error = fails("http_status", http.post_json, srv.url + "/checkins", CHECK_IN)
+    assert len(srv.seen) == 2
+    assert (error.status, error.retry_after) == (429, 5.0)
+
+
 def test_failures_are_retried_the_configured_number_of_times_with_growing_waits():
     sleeps = Sleeps()
     limits = HttpLimits(retries=3, backoff=0.1, deadline=10)
@@ -150,7 +174,7 @@ def test_a_retry_after_beyond_the_deadline_fails_at_once_without_waiting():
         error = fails("deadline", http.post_json, srv.url + "/checkins", CHECK_IN)
     assert sleeps == []
     assert len(srv.seen) == 1
-    assert (error.status, error.retryable) == (503, True)
+    assert (error.status, error.retryable, error.retry_after) == (503, True, 3600.0)
     assert "3600 s" in error.message
 
 
@@ -277,12 +301,13 @@ def test_an_unknown_compression_is_bad_encoding():
     assert not error.retryable
 
 
-def test_a_redirect_is_not_followed_for_an_upload():
+def test_a_redirect_is_not_followed_for_an_upload_and_the_upload_may_be_tried_later():
     moved = Reply(307, b"", {"Location": "/elsewhere"})
     with serve_replies(moved, OK) as srv, client() as http:
         error = fails("http_status", http.post_json, srv.url + "/checkins", CHECK_IN)
-    assert len(srv.seen) == 1
-    assert (error.status, error.retryable) == (307, False)
+    assert len(srv.seen) == 1  # not followed, and not repeated at once either
+    assert (error.status, error.retryable) == (307, True)
+    assert "Put the final address in the configuration" in error.message
 
 
 # --- errors a person reads ---------------------------------------------------------------

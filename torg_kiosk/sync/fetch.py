@@ -66,7 +66,7 @@ class FetchError(HttpError):
     @classmethod
     def of(cls, error: HttpError) -> FetchError:
         return cls(error.code, error.message, retryable=error.retryable, status=error.status,
-                   url=error.url)  # fmt: skip
+                   url=error.url, retry_after=error.retry_after, answer=error.answer)  # fmt: skip
 
 
 def fetch(

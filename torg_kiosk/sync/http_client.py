@@ -16,9 +16,16 @@ keeps to the same :class:`HttpLimits`:
   against the server's own ``Date``). A wait that would pass the deadline is not started: the
   request fails at once with code ``deadline``. Any other 4xx is final and not retried.
 
+A refusal keeps what the server said: ``HttpError.answer`` is the refused answer with its
+body (up to 64 KiB, for the log line the uploads contract asks for: the server's own code
+and sentence), and ``HttpError.retry_after`` the seconds its ``Retry-After`` asked for, so
+a caller that tries again later (the outbox) can wait as long.
+
 Why the body is read by hand rather than with ``response.content``: requests reads a body
 whole, with no cap on its size and no clock over its total time. Redirects are followed here
-too (``get`` only), because requests would read each 3xx body outside the cap and deadline.
+too, because requests would read each 3xx body outside the cap and deadline; by ``get``
+only: ``post_json`` reports a 3xx as a refusal worth trying later, since a POST must not
+turn into a GET on the way.
 
 Why not tenacity for the retry loop: the loop's rules are mostly about time that tenacity
 does not see. The wait comes from the failed answer (``Retry-After`` against ``Date``); a wait
@@ -49,6 +56,8 @@ CHUNK_SIZE = 64 * 1024
 MAX_REDIRECTS = 5
 #: Statuses worth asking again: the server is busy, failing, or timed the request out.
 RETRY_STATUSES = frozenset({408, 429})
+#: How much of a refused answer's body is kept with the error, for the log.
+REFUSAL_BODY_BYTES = 64 * 1024
 #: Request headers not sent on to another host when a redirect leads there.
 _PRIVATE_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 
@@ -77,7 +86,9 @@ class HttpError(Exception):
 
     ``code`` is one of 'timeout', 'deadline', 'too_large', 'http_status', 'connection',
     'bad_encoding'; ``retryable`` says whether trying again later may help; ``status`` is
-    the HTTP status when there was one; ``url`` the address the failure is about.
+    the HTTP status when there was one; ``url`` the address the failure is about;
+    ``retry_after`` the seconds the server asked to wait before trying again, if it did;
+    ``answer`` the refused answer (body up to 64 KiB, or empty when it could not be read).
     """
 
     def __init__(
@@ -88,6 +99,8 @@ class HttpError(Exception):
         retryable: bool = False,
         status: int | None = None,
         url: str | None = None,
+        retry_after: float | None = None,
+        answer: HttpResponse | None = None,
     ):
         super().__init__(message)
         self.code = code
@@ -95,6 +108,8 @@ class HttpError(Exception):
         self.retryable = retryable
         self.status = status
         self.url = url
+        self.retry_after = retry_after
+        self.answer = answer
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.code!r}, {self.message!r}, retryable={self.retryable})"
@@ -192,7 +207,7 @@ class HttpClient:
                                      redirects, ends_at)  # fmt: skip
             except _Retry as retry:
                 failure = retry.error
-                wait = retry.after
+                wait = failure.retry_after
                 if wait is None:
                     wait = self.limits.backoff * (2**attempt) * random.uniform(0.5, 1.0)
             attempt += 1
@@ -207,6 +222,8 @@ class HttpClient:
                     retryable=True,
                     status=failure.status,
                     url=failure.url,
+                    retry_after=failure.retry_after,
+                    answer=failure.answer,
                 ) from failure
             self._sleep(wait)
 
@@ -265,58 +282,76 @@ class HttpClient:
         reason = response.reason or ""
         accepted = (200 <= status < 300) if accept is None else status in accept
         if not accepted:
-            raise self._refusal(response, status, reason, url)
+            raise self._refusal(response, method, status, reason, url, ends_at)
         if check_headers is not None:
             check_headers(status, response.headers, url)
-        if status in (204, 304) or method == "HEAD":
+        if _has_no_body(method, status):
             body = bytearray()
         else:
-            body = self._read_body(response, url, ends_at)
+            body = self._read_body(response, url, ends_at, self.limits.max_bytes)
         return HttpResponse(status, reason, response.headers, body, url)
 
-    def _refusal(self, response, status: int, reason: str, url: str) -> Exception:
+    def _refusal(self, response, method, status, reason, url, ends_at) -> Exception:
+        answer = HttpResponse(status, reason, response.headers, bytearray(), url)
+        if not _has_no_body(method, status):
+            # Only for the log: an answer that cannot be read in time is kept without it.
+            with contextlib.suppress(HttpError, _Retry):
+                body = self._read_body(response, url, ends_at, REFUSAL_BODY_BYTES)
+                answer = HttpResponse(status, reason, response.headers, body, url)
+        said = f"{status} {reason}".rstrip()
         if status in RETRY_STATUSES or status >= 500:
-            error = HttpError(
-                "http_status",
-                f"The {self._server} answered {status} {reason}".rstrip()
-                + f" (busy or failing). {self._meanwhile}",
-                retryable=True,
-                status=status,
-                url=url,
-            )
             after = response.headers.get("Retry-After")
             if after is not None:
                 after = retry_after_seconds(after, response.headers.get("Date"), self._wall_clock)
-            return _Retry(error, after)
+            return _Retry(
+                HttpError(
+                    "http_status",
+                    f"The {self._server} answered {said} (busy or failing). {self._meanwhile}",
+                    retryable=True,
+                    status=status,
+                    url=url,
+                    retry_after=after,
+                    answer=answer,
+                )
+            )
         if 300 <= status < 400:
-            return HttpError(
-                "http_status",
-                f"The {self._server} at {url!r} answered {status} {reason}".rstrip()
-                + " (a redirect) where the kiosk expects the answer itself. Put the final "
-                "address in the configuration.",
-                status=status,
-                url=url,
+            # Not followed: a POST must not turn into a GET. Worth trying again once the
+            # configuration names the final address.
+            message = (
+                f"The {self._server} at {url!r} answered {said}, a redirect the kiosk does not "
+                "follow here. Put the final address in the configuration."
+            )
+        elif status in (401, 403, 404, 407, 410):
+            message = (
+                f"The {self._server} refused the request to {url!r} with HTTP {said}. "
+                "Check the address and access rights in the configuration."
+            )
+        else:
+            message = (
+                f"The {self._server} refused the request to {url!r} with HTTP {said}; "
+                "sending the same request again will not help."
             )
         return HttpError(
             "http_status",
-            f"The {self._server} refused the request with HTTP {status} {reason}".rstrip()
-            + ". Check the address and access rights in the configuration.",
+            message,
+            retryable=300 <= status < 400,
             status=status,
             url=url,
+            answer=answer,
         )
 
     # --- the body --------------------------------------------------------------------------
 
-    def _read_body(self, response, url, ends_at) -> bytearray:
+    def _read_body(self, response, url, ends_at, max_bytes: int) -> bytearray:
         """Read the body as it arrives, checking the size cap and the deadline after every read."""
         limits = self.limits
         encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
         if encoding in ("gzip", "x-gzip", "deflate"):
-            decoder = _Inflater(limits.max_bytes)
+            decoder = _Inflater(max_bytes)
         elif encoding == "identity":
             decoder = None
             declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > limits.max_bytes:
+            if declared.isdigit() and int(declared) > max_bytes:
                 raise self._too_large(url)  # no need to read what will be refused
         else:
             raise HttpError(
@@ -352,7 +387,7 @@ class HttpClient:
                     data = decoder.feed(data)
                 except zlib.error:
                     raise self._damaged(url) from None
-            if data is None or len(body) + len(data) > limits.max_bytes:
+            if data is None or len(body) + len(data) > max_bytes:
                 raise self._too_large(url)
             body += data
         if decoder is not None and not decoder.complete:
@@ -406,13 +441,16 @@ class HttpClient:
 
 
 class _Retry(Exception):
-    """Internal: this attempt failed in a way worth repeating, after ``after`` seconds if
-    the server said how long."""
+    """Internal: this attempt failed in a way worth repeating (after ``error.retry_after``
+    seconds, if the server said how long)."""
 
-    def __init__(self, error: HttpError, after: float | None = None):
+    def __init__(self, error: HttpError):
         super().__init__(error.message)
         self.error = error
-        self.after = after
+
+
+def _has_no_body(method: str, status: int) -> bool:
+    return method == "HEAD" or status in (204, 304) or 100 <= status < 200
 
 
 class _Inflater:
