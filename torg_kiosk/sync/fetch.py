@@ -3,31 +3,33 @@
 One public function, :func:`fetch`, returns a :class:`Fetched` or raises a :class:`FetchError`
 whose ``code`` a program can act on and whose ``message`` a person can read.
 
-Why the body is read by hand rather than with ``response.content``: the kiosk must survive a
-server that never stops sending (``max_bytes``), a gzip bomb (the cap holds on the *decoded*
-size, and we never decompress more than the cap allows), a server that drips one byte at a
-time (``read_timeout`` never fires, so the overall ``deadline`` is checked after every read),
-and a captive portal that answers every URL with an HTML login page.
+The timeouts, the deadline, the size cap (after gzip), retries and redirects are those of
+:mod:`torg_kiosk.sync.http_client`, which every request to a server goes through. What is
+added here is what makes an answer a feed: a conditional GET (``ETag``/``Last-Modified``,
+and mtime and size as a pseudo-ETag for a local file), the content type and a sniff of the
+first bytes, so a captive portal's HTML login page is refused, and a declared charset
+re-encoded to UTF-8.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import email.utils
-import random
 import time
 import urllib.parse
 import urllib.request
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
-USER_AGENT = "torg-kiosk/0.1"
-CHUNK_SIZE = 64 * 1024
-MAX_REDIRECTS = 5
+from torg_kiosk.sync.http_client import USER_AGENT, HttpClient, HttpError, HttpLimits
+
+__all__ = ["USER_AGENT", "FetchError", "FetchLimits", "Fetched", "fetch"]
+
+#: The limits of a fetch are those of any request (the name the sync has always used).
+FetchLimits = HttpLimits
+DEFAULT_LIMITS = FetchLimits()
 
 _ACCEPTED_TYPES = {
     "json": ("application/json", "text/json", "text/plain", "application/octet-stream"),
@@ -39,16 +41,8 @@ _ACCEPT_HEADER = {
 }
 _UTF8_NAMES = {"utf-8", "utf8", "us-ascii", "ascii"}
 _HTML_STARTS = (b"<!doctype html", b"<html")
-
-
-@dataclass(frozen=True)
-class FetchLimits:
-    connect_timeout: float = 5.0
-    read_timeout: float = 15.0
-    deadline: float = 60.0  # overall wall-clock seconds for the whole fetch, retries included
-    max_bytes: int = 64 * 1024 * 1024  # cap on the decoded body, so a gzip bomb is refused
-    retries: int = 3  # extra attempts after 5xx / 429 / connection errors
-    backoff: float = 0.5  # base seconds, doubled per attempt, with jitter
+#: What a person is told happens after a failure worth retrying.
+_MEANWHILE = "The kiosk keeps its saved schedule and tries again at the next update."
 
 
 @dataclass(frozen=True)
@@ -61,7 +55,7 @@ class Fetched:
     url: str
 
 
-class FetchError(Exception):
+class FetchError(HttpError):
     """A fetch that failed.
 
     ``code`` is one of 'timeout', 'deadline', 'too_large', 'http_status', 'not_a_feed',
@@ -69,17 +63,10 @@ class FetchError(Exception):
     may help; ``status`` is the HTTP status when there was one.
     """
 
-    def __init__(
-        self, code: str, message: str, *, retryable: bool = False, status: int | None = None
-    ):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.retryable = retryable
-        self.status = status
-
-    def __repr__(self) -> str:
-        return f"FetchError({self.code!r}, {self.message!r}, retryable={self.retryable})"
+    @classmethod
+    def of(cls, error: HttpError) -> FetchError:
+        return cls(error.code, error.message, retryable=error.retryable, status=error.status,
+                   url=error.url, retry_after=error.retry_after, answer=error.answer)  # fmt: skip
 
 
 def fetch(
@@ -88,7 +75,7 @@ def fetch(
     kind: str,
     etag: str | None = None,
     last_modified: str | None = None,
-    limits: FetchLimits = FetchLimits(),  # frozen, so safe to share
+    limits: FetchLimits = DEFAULT_LIMITS,
     session: requests.Session | None = None,
     sleep=time.sleep,
     clock=time.monotonic,
@@ -105,15 +92,10 @@ def fetch(
         raise ValueError(f"kind must be 'json' or 'ical', not {kind!r}")
     scheme = urllib.parse.urlsplit(location).scheme.lower()
     if scheme in ("http", "https"):
-        own_session = session is None
-        session = session or requests.Session()
-        try:
-            return _fetch_http(
-                location, kind, etag, last_modified, limits, session, sleep, clock, wall_clock
-            )
-        finally:
-            if own_session:
-                session.close()
+        client = HttpClient(limits, session=session, server="feed server", meanwhile=_MEANWHILE,
+                            sleep=sleep, clock=clock, wall_clock=wall_clock)  # fmt: skip
+        with client:
+            return _fetch_http(client, location, kind, etag, last_modified)
     if scheme == "file":
         path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(location).path))
     elif len(scheme) > 1:  # one letter is a Windows drive, not a scheme
@@ -170,265 +152,60 @@ def _fetch_file(path: Path, kind: str, etag: str | None, limits: FetchLimits) ->
 # --- HTTP --------------------------------------------------------------------------------
 
 
-def _fetch_http(location, kind, etag, last_modified, limits, session, sleep, clock, wall_clock):
-    ends_at = clock() + limits.deadline
-    headers = {
-        "User-Agent": USER_AGENT,
-        "Accept-Encoding": "gzip",
-        "Accept": _ACCEPT_HEADER[kind],
-    }
+def _fetch_http(client: HttpClient, location, kind, etag, last_modified) -> Fetched:
+    headers = {"Accept": _ACCEPT_HEADER[kind]}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    attempt = 0
-    while True:
-        remaining = ends_at - clock()
-        if remaining <= 0:
-            raise _deadline_passed(location, limits)
-        try:
-            return _attempt(location, kind, headers, etag, last_modified, limits, session,
-                            clock, ends_at)  # fmt: skip
-        except _Retry as retry:
-            failure = retry.error
-            wait = retry.after
-            if wait is None:
-                wait = limits.backoff * (2**attempt) * random.uniform(0.5, 1.0)
-            else:
-                wait = _retry_after_seconds(wait, retry.date, wall_clock)
-        attempt += 1
-        if attempt > limits.retries:
-            raise failure
-        if clock() + wait >= ends_at:
+
+    def refuse_what_is_not_a_feed(status, response_headers, url) -> None:
+        mime, _ = _parse_content_type(response_headers.get("Content-Type"))
+        if status == 200 and mime and not _type_accepted(mime, kind):
             raise FetchError(
-                "deadline",
-                f"{failure.message} Waiting {wait:.0f} s to try again would pass the "
-                f"{limits.deadline:.0f} s limit for one update; the next update will retry.",
+                "not_a_feed",
+                f"The address {url!r} sent {mime}, not a {_kind_name(kind)}. If this network "
+                "needs a login page (a captive portal), log in once; otherwise check the address.",
                 retryable=True,
-                status=failure.status,
-            ) from failure
-        sleep(wait)
+                url=url,
+            )
 
-
-class _Retry(Exception):
-    """Internal: this attempt failed in a way worth repeating."""
-
-    def __init__(self, error: FetchError, after: str | None = None, date: str | None = None):
-        super().__init__(error.message)
-        self.error = error
-        self.after = after
-        self.date = date
-
-
-def _attempt(location, kind, headers, etag, last_modified, limits, session, clock, ends_at):
-    url = location
-    for _ in range(MAX_REDIRECTS + 1):
-        with _send(url, headers, limits, session, clock, ends_at) as response:
-            target = response.headers.get("Location") if response.is_redirect else None
-            if target is None:
-                return _read_response(response, url, kind, etag, last_modified, limits, clock,
-                                      ends_at)  # fmt: skip
-        # Redirects are followed here, not by requests, because requests reads the whole
-        # body of each 3xx answer, outside our size cap and deadline.
-        url = urllib.parse.urljoin(url, target)
-        if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
-            break
-        if clock() >= ends_at:
-            raise _deadline_passed(location, limits)
-    raise FetchError(
-        "http_status",
-        f"The feed address {location!r} redirects too often or to a non-web address "
-        f"(last: {url!r}). Put the final address of the feed in the configuration.",
-    )
-
-
-def _send(url, headers, limits, session, clock, ends_at) -> requests.Response:
-    read_timeout = max(0.001, min(limits.read_timeout, ends_at - clock()))
-    connect_timeout = max(0.001, min(limits.connect_timeout, ends_at - clock()))
     try:
-        return session.get(
-            url,
-            headers=headers,
-            stream=True,
-            allow_redirects=False,
-            timeout=(connect_timeout, read_timeout),
-        )
-    except requests.exceptions.Timeout as exc:
-        raise _Retry(_timed_out(url, limits)) from exc
-    except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-        raise _Retry(_unreachable(url, exc)) from exc
-    except requests.exceptions.RequestException as exc:
-        raise FetchError(
-            "connection",
-            f"The feed address {url!r} could not be used ({exc}). "
-            "Check the address in the configuration.",
-        ) from exc
-
-
-def _read_response(response, location, kind, etag, last_modified, limits, clock, ends_at):
-    status = response.status_code
-    url = response.url or location
-    if status == 304:
+        response = client.get(location, headers=headers, accept=(200, 304),
+                              check_headers=refuse_what_is_not_a_feed)  # fmt: skip
+    except FetchError:
+        raise
+    except HttpError as error:
+        if error.status in (404, 410):
+            raise FetchError(
+                "not_found",
+                f"The feed server has nothing at {error.url!r} (HTTP {error.status}). "
+                "Check the feed address in the configuration.",
+                status=error.status,
+                url=error.url,
+            ) from error
+        raise FetchError.of(error) from error
+    content_type = response.headers.get("Content-Type")
+    if response.status == 304:
         return Fetched(
             False,
             None,
             response.headers.get("ETag") or etag,
             response.headers.get("Last-Modified") or last_modified,
-            response.headers.get("Content-Type"),
-            url,
+            content_type,
+            response.url,
         )
-    if status == 429 or status >= 500:
-        error = FetchError(
-            "http_status",
-            f"The feed server answered {status} {response.reason or ''}".rstrip()
-            + " (busy or failing). The kiosk keeps showing its saved schedule and tries again.",
-            retryable=True,
-            status=status,
-        )
-        raise _Retry(error, response.headers.get("Retry-After"), response.headers.get("Date"))
-    if status in (404, 410):
-        raise FetchError(
-            "not_found",
-            f"The feed server has nothing at {url!r} (HTTP {status}). "
-            "Check the feed address in the configuration.",
-            status=status,
-        )
-    if status != 200:
-        raise FetchError(
-            "http_status",
-            f"The feed server refused the request with HTTP {status} {response.reason or ''}."
-            " Check the feed address and access rights in the configuration.",
-            status=status,
-        )
-    content_type = response.headers.get("Content-Type")
-    mime, charset = _parse_content_type(content_type)
-    if mime and not _type_accepted(mime, kind):
-        raise FetchError(
-            "not_a_feed",
-            f"The address {url!r} sent {mime}, not a {_kind_name(kind)}. If this network "
-            "needs a login page (a captive portal), log in once; otherwise check the address.",
-            retryable=True,
-        )
-    body = _read_body(response, url, limits, clock, ends_at)
-    body = _to_utf8(body, charset, url)
-    _refuse_html(body, url)
+    _, charset = _parse_content_type(content_type)
+    body = _to_utf8(response.body, charset, response.url)
+    _refuse_html(body, response.url)
     return Fetched(
         True,
         body,
         response.headers.get("ETag"),
         response.headers.get("Last-Modified"),
         content_type,
-        url,
+        response.url,
     )
-
-
-def _read_body(response, url, limits, clock, ends_at) -> bytearray:
-    """Read the body as it arrives, checking the size cap and the deadline after every read."""
-    encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
-    if encoding in ("gzip", "x-gzip", "deflate"):
-        decoder = _Inflater(limits.max_bytes, url, limits)
-    elif encoding == "identity":
-        decoder = None
-    else:
-        raise FetchError(
-            "bad_encoding",
-            f"The feed server at {url!r} compressed the feed with {encoding!r}, which the "
-            "kiosk cannot read. Ask the feed's operator to serve gzip or no compression.",
-        )
-    raw = response.raw
-    # One growing buffer, not a list joined at the end: joining would hold the body twice.
-    body = bytearray()
-    size = 0
-    while True:
-        remaining = ends_at - clock()
-        if remaining <= 0:
-            raise _deadline_passed(url, limits)
-        _limit_socket_wait(raw, min(limits.read_timeout, remaining))
-        try:
-            # read1 returns whatever has arrived (up to CHUNK_SIZE), so a dripping server
-            # cannot keep one call busy for longer than a socket timeout.
-            data = raw.read1(CHUNK_SIZE, decode_content=False)
-        except Exception as exc:  # urllib3 wraps socket timeouts and resets in several types
-            if clock() >= ends_at:
-                raise _deadline_passed(url, limits) from exc
-            # A cut connection or a stalled read is worth another attempt.
-            if _is_timeout(exc):
-                raise _Retry(_timed_out(url, limits)) from exc
-            raise _Retry(_unreachable(url, exc)) from exc
-        if not data:
-            break
-        if decoder is not None:
-            data = decoder.feed(data)
-        size += len(data)
-        if size > limits.max_bytes:
-            raise _too_large(url, limits)
-        body += data
-    if decoder is not None:
-        tail = decoder.finish()
-        size += len(tail)
-        if size > limits.max_bytes:
-            raise _too_large(url, limits)
-        body += tail
-    return body
-
-
-def _limit_socket_wait(raw, seconds: float) -> None:
-    """Shorten the socket timeout so one blocked read cannot outlive the deadline."""
-    sock = getattr(getattr(raw, "connection", None), "sock", None)
-    if sock is not None:
-        # A closed socket reports itself on the next read.
-        with contextlib.suppress(OSError):
-            sock.settimeout(max(0.001, seconds))
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    seen = exc
-    while seen is not None:
-        if isinstance(seen, TimeoutError) or "timed out" in str(seen).lower():
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-class _Inflater:
-    """gzip/deflate decoding that never produces more than the cap plus one byte."""
-
-    def __init__(self, max_bytes: int, url: str, limits: FetchLimits):
-        self._room = max_bytes
-        self._url = url
-        self._limits = limits
-        self._inflate = zlib.decompressobj(32 + zlib.MAX_WBITS)  # gzip or zlib header
-
-    def feed(self, data: bytes) -> bytes:
-        out = []
-        try:
-            while data:
-                piece = self._inflate.decompress(data, self._room + 1)
-                self._room -= len(piece)
-                if self._room < 0:
-                    raise _too_large(self._url, self._limits)
-                out.append(piece)
-                data = self._inflate.unconsumed_tail
-                if self._inflate.eof:  # a new gzip member may follow (concatenated gzip)
-                    data = self._inflate.unused_data + data
-                    if data:
-                        self._inflate = zlib.decompressobj(32 + zlib.MAX_WBITS)
-        except zlib.error as exc:
-            raise self._broken() from exc
-        return b"".join(out)
-
-    def finish(self) -> bytes:
-        if not self._inflate.eof:
-            raise self._broken()
-        return b""
-
-    def _broken(self) -> FetchError:
-        return FetchError(
-            "bad_encoding",
-            f"The compressed feed from {self._url!r} is damaged or cut short. "
-            "The kiosk keeps its saved schedule and tries again at the next update.",
-            retryable=True,
-        )
 
 
 # --- content checks ----------------------------------------------------------------------
@@ -485,24 +262,7 @@ def _refuse_html(body: bytes | bytearray, where: str) -> None:
         )
 
 
-# --- retry timing and errors -------------------------------------------------------------
-
-
-def _retry_after_seconds(value: str, server_date: str | None, wall_clock) -> float:
-    """Seconds to wait from a Retry-After header: a number, or an HTTP date."""
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError):
-        return 0.0  # unreadable: fall back to trying again straight away
-    try:
-        # Measure against the server's own clock when it tells us, so skew does not matter.
-        now = email.utils.parsedate_to_datetime(server_date).timestamp()
-    except (TypeError, ValueError):
-        now = wall_clock()
-    return max(0.0, when - now)
+# --- errors ------------------------------------------------------------------------------
 
 
 def _too_large(where: str, limits: FetchLimits) -> FetchError:
@@ -510,31 +270,4 @@ def _too_large(where: str, limits: FetchLimits) -> FetchError:
         "too_large",
         f"The feed from {where!r} is larger than the {limits.max_bytes:,} bytes the kiosk "
         "accepts, so it was not loaded. Ask the feed's operator to check it, or raise the limit.",
-    )
-
-
-def _deadline_passed(where: str, limits: FetchLimits) -> FetchError:
-    return FetchError(
-        "deadline",
-        f"Fetching {where!r} took longer than {limits.deadline:g} s and was stopped. "
-        "The kiosk keeps its saved schedule and tries again at the next update.",
-        retryable=True,
-    )
-
-
-def _timed_out(where: str, limits: FetchLimits) -> FetchError:
-    return FetchError(
-        "timeout",
-        f"The feed server at {where!r} did not answer in time. "
-        "The kiosk keeps its saved schedule and tries again at the next update.",
-        retryable=True,
-    )
-
-
-def _unreachable(where: str, exc: BaseException) -> FetchError:
-    return FetchError(
-        "connection",
-        f"The kiosk could not reach {where!r} ({type(exc).__name__}). Check the network "
-        "cable or Wi-Fi; the saved schedule is shown meanwhile.",
-        retryable=True,
     )

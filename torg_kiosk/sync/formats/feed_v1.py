@@ -65,7 +65,34 @@ def _validator(definition: str) -> jsonschema_rs.Validator:
 
 
 class _Cursor:
-    """Walks a JSON document in bytes, decoding a window at a time (UTF-8, BOM allowed)."""
+    """Walks a JSON document in bytes, decoding a window at a time (UTF-8, BOM allowed).
+
+    Why our own cursor and not ijson: ``benchmarks/bench_feed_parse.py`` measured both, on
+    a 2-core machine shared with other work, so the times are ranges over three runs (wall
+    time when it was quiet, CPU time when it was not). ``ijson.items(f, "activities.item",
+    use_float=True)`` on its C backend (yajl2_c, ijson 3.6) against this cursor:
+
+    ============================  =================  =================
+    ijson / cursor                30,000 (15 MB)     100,000 (50 MB)
+    ============================  =================  =================
+    time, the activities only     1.02-1.11          1.10-1.24
+    peak RSS                      41 / 45 MB (0.91)  75 / 79 MB (0.95)
+    the walk's own RSS            0.8 / 4.7 MB       0.8 / 4.7 MB
+    + the activity's text         1.14-1.27          1.18-1.30
+    the whole document, 1 pass    3.1-3.4            3.0-3.4
+    ============================  =================  =================
+
+    In seconds, on 30,000: 0.21 s for both, as the issue found (0.20 / 0.21 s). The
+    cursor's ~4 MB is its 1 MiB decoded window. On the activities alone ijson is as fast
+    within about 10 % and smaller; but that is not all the parser does. ``iter_feed``
+    needs each activity's text as the feed has it (the store keeps it as the document;
+    ijson gives values only; ``orjson.dumps`` of each is the row "+ the activity's text"),
+    and it reads the whole document in one pass with its sections in any order (the
+    version may come last). ``ijson.items`` reads one prefix per pass; one pass over every
+    section means ijson's event stream built up in Python, three times slower. It would
+    also mean telling a truncated feed from a broken one by yajl's error texts. So the
+    cursor stays, and ijson is no dependency of the kiosk.
+    """
 
     def __init__(self, data: bytes):
         self._data = data
