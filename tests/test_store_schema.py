@@ -26,8 +26,14 @@ from torg_kiosk.store.database import (
     open_db,
     schedule_db_files,
 )
+from torg_kiosk.store.outbox import Outbox
 from torg_kiosk.store.schedule import Schedule
-from torg_kiosk.store.schema import SCHEDULE_MIGRATIONS, SCHEDULE_TABLES
+from torg_kiosk.store.schema import (
+    OUTBOX,
+    OUTBOX_MIGRATIONS,
+    SCHEDULE_MIGRATIONS,
+    SCHEDULE_TABLES,
+)
 from torg_kiosk.sync.pipeline import Source, sync_source
 
 V1_FIXTURE = Path(__file__).with_name("data") / "kiosk-schema-v1.db"
@@ -91,9 +97,19 @@ def test_the_column_lists_are_exactly_the_tables_the_migrations_make(fresh_db):
         assert columns_in(fresh_db.conn, table.name) == list(table.columns), table.name
 
 
+def test_the_outbox_column_list_is_exactly_the_table_its_migrations_make(tmp_path):
+    Outbox.open(tmp_path / "outbox.db").close()
+    conn = sqlite3.connect(tmp_path / "outbox.db")
+    try:
+        assert tables_in(conn) == {OUTBOX.name}
+        assert columns_in(conn, OUTBOX.name) == list(OUTBOX.columns)
+    finally:
+        conn.close()
+
+
 @pytest.mark.parametrize(("database_name", "version"), sorted(RELEASED_SCRIPTS))
 def test_a_released_migration_script_is_never_edited(database_name, version):
-    scripts = {"kiosk.db": SCHEDULE_MIGRATIONS}[database_name]
+    scripts = SCHEDULE_MIGRATIONS if database_name == "kiosk.db" else OUTBOX_MIGRATIONS
     digest = hashlib.sha256(scripts[version].encode()).hexdigest()
     assert digest == RELEASED_SCRIPTS[database_name, version], (
         f"{database_name} version {version} ran on kiosks already: add a new version instead"

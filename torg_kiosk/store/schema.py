@@ -175,3 +175,45 @@ SCHEDULE_MIGRATIONS: dict[int, str] = {
     );                                  -- when the day moves on (a feed's rows are enough)
     """,
 }
+
+
+# -- outbox.db: what the kiosk created -------------------------------------------------------
+
+OUTBOX = Table(
+    "outbox",
+    (
+        "nonce",
+        "kind",
+        "payload",
+        "created_at",
+        "state",
+        "attempts",
+        "next_attempt",
+        "last_attempt",
+        "last_error",
+        "sent_at",
+        "dropped_at",
+        "drop_reason",
+    ),
+)
+
+#: The outbox file's own versions (its ``PRAGMA user_version``), independent of kiosk.db's.
+OUTBOX_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE outbox (
+        nonce TEXT PRIMARY KEY,         -- random; the central side keeps one record per nonce
+        kind TEXT NOT NULL,             -- checkin, call_request, heartbeat …
+        payload TEXT NOT NULL,          -- JSON, sent as it is
+        created_at TEXT NOT NULL,       -- UTC text (base.clock.utc_text): sorts as text
+        state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dropped')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt TEXT NOT NULL,     -- a pending record is due once this has passed
+        last_attempt TEXT,
+        last_error TEXT,
+        sent_at TEXT,
+        dropped_at TEXT,
+        drop_reason TEXT                -- why it was given up (kept for the log, never deleted)
+    );
+    CREATE INDEX outbox_due ON outbox (next_attempt) WHERE state = 'pending';
+    """,
+}
