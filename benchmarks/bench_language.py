@@ -35,7 +35,7 @@ from kivy.tests.common import UnitTestTouch  # noqa: E402
 
 from torg_kiosk.base.settings import demo_feed_path  # noqa: E402
 from torg_kiosk.domain.i18n import CODES, translator  # noqa: E402
-from torg_kiosk.store.snapshots import open_db  # noqa: E402
+from torg_kiosk.store.database import open_db  # noqa: E402
 from torg_kiosk.sync.pipeline import Source, sync_all  # noqa: E402
 from torg_kiosk.ui.widgets import LanguagePicker  # noqa: E402
 

@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from torg_kiosk.base.clock import OSLO  # noqa: E402
 from torg_kiosk.base.settings import load_kiosk_config, load_site  # noqa: E402
-from torg_kiosk.store.snapshots import open_db  # noqa: E402
+from torg_kiosk.store.database import open_db  # noqa: E402
 from torg_kiosk.sync.pipeline import sync_all  # noqa: E402
 from torg_kiosk.sync.sources import sources_for  # noqa: E402
 

@@ -42,7 +42,7 @@ from kivy.tests.common import UnitTestTouch  # noqa: E402
 
 from torg_kiosk.base.clock import OSLO, make_clock  # noqa: E402
 from torg_kiosk.base.settings import load_kiosk_config, load_site  # noqa: E402
-from torg_kiosk.store.snapshots import open_db  # noqa: E402
+from torg_kiosk.store.database import open_db  # noqa: E402
 from torg_kiosk.sync.pipeline import sync_all  # noqa: E402
 from torg_kiosk.sync.sources import sources_for  # noqa: E402
 from torg_kiosk.ui.app import KioskApp  # noqa: E402

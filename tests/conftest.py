@@ -17,8 +17,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from torg_kiosk.store.database import open_db  # noqa: E402
 from torg_kiosk.store.records import OSLO  # noqa: E402  (needs the repo root on sys.path first)
-from torg_kiosk.store.snapshots import open_db  # noqa: E402
 
 DEMO_FEED = REPO_ROOT / "torg_kiosk" / "assets" / "demo" / "feed.json"
 #: A Thursday morning in December: the clock every schedule test is pinned to.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from torg_kiosk.store.snapshots import open_db
+from torg_kiosk.store.database import open_db
 from torg_kiosk.sync.pipeline import Source, sync_source
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from tests.conftest import PINNED_NOW, activity, feed
 from torg_kiosk.base.clock import OSLO
+from torg_kiosk.store.database import open_db
 from torg_kiosk.store.schedule import Schedule
-from torg_kiosk.store.snapshots import open_db
 from torg_kiosk.sync.pipeline import Source, sync_source
 
 

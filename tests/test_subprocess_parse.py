@@ -3,8 +3,9 @@
 import pytest
 
 from tests.conftest import DEMO_FEED, PINNED_NOW
-from torg_kiosk.store import snapshots as store
+from torg_kiosk.store.database import open_db
 from torg_kiosk.store.records import FeedRefused, Window
+from torg_kiosk.store.rows import rows_of
 from torg_kiosk.sync import pipeline
 from torg_kiosk.sync.formats.feed_v1 import iter_feed
 from torg_kiosk.sync.pipeline import Source, sync_source
@@ -15,7 +16,7 @@ WINDOW = Window.around(PINNED_NOW)
 
 def test_the_child_gives_the_same_rows_as_parsing_here():
     body = DEMO_FEED.read_bytes()
-    here = [store.rows_of("demo", c) for c in iter_feed(body, window=WINDOW, now=PINNED_NOW)]
+    here = [rows_of("demo", c) for c in iter_feed(body, window=WINDOW, now=PINNED_NOW)]
     there = list(feed_rows_in_child("demo", body, window=WINDOW, now=PINNED_NOW))
     assert there == here
     assert sum(len(chunk.activities) for chunk in there) > 50
@@ -39,18 +40,18 @@ def test_a_sync_through_the_child_stores_exactly_what_an_in_process_sync_stores(
     tmp_path, monkeypatch
 ):
     source = Source("demo", "feed", str(DEMO_FEED))
-    in_process = store.open_db(tmp_path / "here.db")
+    in_process = open_db(tmp_path / "here.db")
     assert sync_source(in_process, source, now=PINNED_NOW).outcome == "updated"
 
     monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD_BYTES", 0)
-    through_child = store.open_db(tmp_path / "child.db")
+    through_child = open_db(tmp_path / "child.db")
     assert sync_source(through_child, source, now=PINNED_NOW).outcome == "updated"
     assert dump(through_child) == dump(in_process)
 
 
 def test_a_refused_feed_through_the_child_keeps_the_last_good_data(tmp_path, monkeypatch):
     good = Source("demo", "feed", str(DEMO_FEED))
-    db = store.open_db(tmp_path / "k.db")
+    db = open_db(tmp_path / "k.db")
     sync_source(db, good, now=PINNED_NOW)
     before = dump(db)
     broken = tmp_path / "broken.json"

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from torg_kiosk.base.clock import OSLO, local_midnight, parse_utc_text, utc_text
+from torg_kiosk.store.schema import OCCURRENCES, SYNC_STATUS
 
 #: An occurrence that started up to this long before a day began may still run into it.
 LONGEST_OVERNIGHT = timedelta(days=1)
@@ -155,7 +156,8 @@ class DataFreshness:
         return self.age is None or self.age > limit or bool(self.failing)
 
 
-_OCCURRENCE_COLUMNS = 'source, activity_id, site, start, "end", all_day, status, title, room'
+_SELECT_OCCURRENCES = f"SELECT {OCCURRENCES.column_list} FROM occurrences"
+_OccurrenceRow = OCCURRENCES.row_type
 
 
 class Schedule:
@@ -205,23 +207,25 @@ class Schedule:
         return self._activities
 
     def _views(self, rows: list[tuple]) -> list[OccurrenceView]:
-        docs = self._activity_docs({(row[0], row[1]) for row in rows})
+        """Views of rows read with ``_SELECT_OCCURRENCES`` (all columns, in schema order)."""
+        rows = list(map(_OccurrenceRow._make, rows))
+        docs = self._activity_docs({(row.source, row.activity_id) for row in rows})
         views = []
-        for source, activity_id, site, start, end, all_day, status, title, room in rows:
-            category, doc = docs.get((source, activity_id), ("other", "{}"))
+        for row in rows:
+            category, doc = docs.get((row.source, row.activity_id), ("other", "{}"))
             views.append(
                 OccurrenceView(
-                    source=source,
-                    activity_id=activity_id,
-                    site=site,
-                    start_ts=start,
-                    end_ts=end,
-                    all_day=bool(all_day),
+                    source=row.source,
+                    activity_id=row.activity_id,
+                    site=row.site,
+                    start_ts=row.start,
+                    end_ts=row.end,
+                    all_day=bool(row.all_day),
                     category=category,
-                    status=status,
+                    status=row.status,
                     doc_json=doc,
-                    title_override_json=title,
-                    room_override=room,
+                    title_override_json=row.title,
+                    room_override=row.room,
                 )
             )
         return views
@@ -233,8 +237,7 @@ class Schedule:
         day_start = local_midnight(day)
         day_end = local_midnight(day + timedelta(days=1))
         rows = self._tuples(
-            f"SELECT {_OCCURRENCE_COLUMNS} FROM occurrences "
-            'WHERE site = ? AND start >= ? AND start < ? AND "end" > ?',
+            f'{_SELECT_OCCURRENCES} WHERE site = ? AND start >= ? AND start < ? AND "end" > ?',
             (
                 site,
                 int((day_start - LONGEST_OVERNIGHT).timestamp()),
@@ -289,8 +292,7 @@ class Schedule:
     def occurrence(self, key: str) -> OccurrenceView | None:
         source, activity_id, start = key.split("|", 2)
         rows = self._tuples(
-            f"SELECT {_OCCURRENCE_COLUMNS} FROM occurrences "
-            "WHERE source = ? AND activity_id = ? AND start = ?",
+            f"{_SELECT_OCCURRENCES} WHERE source = ? AND activity_id = ? AND start = ?",
             (source, activity_id, int(start)),
         ).fetchall()
         return self._views(rows)[0] if rows else None
@@ -316,7 +318,9 @@ class Schedule:
         ]
 
     def sync_status(self) -> list[SourceStatus]:
-        rows = self._conn.execute("SELECT * FROM sync_status ORDER BY source")
+        rows = self._conn.execute(
+            f"SELECT {SYNC_STATUS.column_list} FROM sync_status ORDER BY source"
+        )
         return [
             SourceStatus(
                 source=row["source"],

@@ -22,6 +22,7 @@ import sqlite_utils
 from torg_kiosk.base.settings import demo_feed_path
 from torg_kiosk.store import snapshots as store
 from torg_kiosk.store.records import FeedRefused, ParsedSource, Window
+from torg_kiosk.store.rows import RowChunk
 from torg_kiosk.sync.fetch import FetchError, FetchLimits, fetch
 from torg_kiosk.sync.formats.feed_v1 import (
     activity_from_record,
@@ -113,7 +114,7 @@ def parse_source(source: Source, body: bytes, *, window: Window, now: datetime) 
 
 def parse_chunks(
     source: Source, body: bytes, *, window: Window, now: datetime
-) -> Iterator[ParsedSource | store.RowChunk]:
+) -> Iterator[ParsedSource | RowChunk]:
     """The source's records in chunks for the store: a big feed streams from a child process,
     a feed from a helper thread, a calendar comes whole."""
     if source.kind == "feed":

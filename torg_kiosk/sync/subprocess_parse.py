@@ -15,8 +15,8 @@ import traceback
 from collections.abc import Iterator
 from datetime import datetime
 
-from torg_kiosk.store import snapshots as store
 from torg_kiosk.store.records import FeedRefused, Window
+from torg_kiosk.store.rows import RowChunk, rows_of
 
 #: Feeds at least this big are parsed in a child process.
 PARALLEL_THRESHOLD_BYTES = 8 * 1024 * 1024
@@ -32,7 +32,7 @@ _context = multiprocessing.get_context("spawn")
 
 def feed_rows_in_child(
     source: str, body: bytes, *, window: Window, now: datetime, accept_demo_keys: bool = False
-) -> Iterator[store.RowChunk]:
+) -> Iterator[RowChunk]:
     """The feed's records as row chunks, parsed in a child process.
 
     A :class:`FeedRefused` in the child is raised here, as if the parse were local. If this
@@ -81,7 +81,7 @@ def _parse_in_child(
     try:
         body = pipe.recv_bytes()
         for chunk in iter_feed(body, window=window, now=now, accept_demo_keys=accept_demo_keys):
-            pipe.send(("rows", store.rows_of(source, chunk)))
+            pipe.send(("rows", rows_of(source, chunk)))
         pipe.send(("done", _peak_rss_mb()))
     except FeedRefused as refused:
         pipe.send(("refused", (refused.code, refused.message)))
