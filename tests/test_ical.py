@@ -11,6 +11,7 @@ from torg_kiosk.base.clock import OSLO
 from torg_kiosk.store.records import FeedRefused, Window
 from torg_kiosk.sync.formats import ical
 from torg_kiosk.sync.formats.ical import parse_ical, sniff_ical
+from torg_kiosk.sync.recurrence import ExpansionBudget
 
 DECEMBER = Window(date(2026, 11, 30), date(2026, 12, 31))
 
@@ -286,26 +287,27 @@ def test_bom_lf_lone_cr_and_bad_bytes_are_tolerated():
     assert parsed.activities[0].room == "Sal\ufffd"
 
 
-def test_runaway_series_is_capped(monkeypatch):
+def test_a_series_past_the_cap_is_skipped_whole_and_the_others_kept(monkeypatch):
     monkeypatch.setattr(ical, "MAX_OCCURRENCES_PER_SERIES", 20)
     event = "UID:hver-time\nSUMMARY:Løpsk\nDTSTART:20261201T100000\nRRULE:FREQ=HOURLY\n"
     parsed = parse_ical(calendar(event, WEEKLY_TRIM), site="tofte", window=DECEMBER)
-    runaway = [o for o in parsed.occurrences if o.activity_id == "hver-time"]
-    assert len(runaway) == 20
+    assert [a.id for a in parsed.activities] == ["trim-tofte"]
+    assert {o.activity_id for o in parsed.occurrences} == {"trim-tofte"}
     assert [s.record_id for s in parsed.skipped] == ["hver-time"]
-    assert "20" in parsed.skipped[0].reason
-    assert len([o for o in parsed.occurrences if o.activity_id == "trim-tofte"]) == 4
+    assert "more than 20 times" in parsed.skipped[0].reason
 
 
-def test_total_cap_across_series(monkeypatch):
+def test_the_series_that_passes_the_total_cap_is_skipped(monkeypatch):
     monkeypatch.setattr(ical, "MAX_OCCURRENCES_TOTAL", 6)
     parsed = parse_ical(
         calendar(WEEKLY_TRIM, WEEKLY_TRIM.replace("trim-tofte", "trim-2")),
         site="tofte",
         window=DECEMBER,
     )
-    assert len(parsed.occurrences) == 6
+    assert [a.id for a in parsed.activities] == ["trim-tofte"]
+    assert len(parsed.occurrences) == 4
     assert [s.record_id for s in parsed.skipped] == ["trim-2"]
+    assert "more than 6 occurrences" in parsed.skipped[0].reason
 
 
 def test_occurrences_outside_the_window_are_left_out():
@@ -314,9 +316,36 @@ def test_occurrences_outside_the_window_are_left_out():
     assert [o.start for o in parsed.occurrences] == [utc(2026, 12, 8, 9)]
 
 
-def test_rules_finer_than_hourly_are_refused_per_series():
-    # From a start in 2010, a minutely rule would take millions of steps to reach the window.
+def test_rules_finer_than_every_15_minutes_are_refused_per_series():
+    # From a start in 2010, a secondly rule would take millions of steps to reach the window.
     event = "UID:sekund\nSUMMARY:S\nDTSTART:20100101T000000\nRRULE:FREQ=SECONDLY\n"
     parsed = parse_ical(calendar(event, WEEKLY_TRIM), site="tofte", window=DECEMBER)
     assert [a.id for a in parsed.activities] == ["trim-tofte"]
-    assert "every hour" in parsed.skipped[0].reason
+    assert [s.record_id for s in parsed.skipped] == ["sekund"]
+    assert "'FREQ=SECONDLY' can start 3600 times an hour" in parsed.skipped[0].reason
+
+
+def test_an_impossible_rule_from_2000_is_skipped_not_walked_to_the_year_9999():
+    # dateutil looks for 30 February day by day until 9999 (seconds) without the walk guard.
+    event = (
+        "UID:aldri\nSUMMARY:Aldri\nDTSTART;TZID=Europe/Oslo:20000103T100000\n"
+        "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\n"
+    )
+    parsed = parse_ical(calendar(event, WEEKLY_TRIM), site="tofte", window=DECEMBER)
+    assert [a.id for a in parsed.activities] == ["trim-tofte"]
+    assert [s.record_id for s in parsed.skipped] == ["aldri"]
+    assert "gives no date in the 10 years after the window" in parsed.skipped[0].reason
+
+
+def test_a_series_past_its_time_budget_is_skipped_with_the_reason():
+    # A zero budget is spent before dateutil's first step inside rie.
+    event = (
+        "UID:telt\nSUMMARY:Telt\nDTSTART;TZID=Europe/Oslo:20000104T100000\n"
+        "RRULE:FREQ=WEEKLY;COUNT=2000\n"
+    )
+    parsed = parse_ical(
+        calendar(event), site="tofte", window=DECEMBER, budget=ExpansionBudget(series_seconds=0)
+    )
+    assert parsed.activities == []
+    assert [s.record_id for s in parsed.skipped] == ["telt"]
+    assert "took more than 0 s" in parsed.skipped[0].reason

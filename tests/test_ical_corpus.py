@@ -15,6 +15,7 @@ import pytest
 
 from torg_kiosk.base.clock import OSLO
 from torg_kiosk.store.records import FeedRefused, ParsedSource, Window
+from torg_kiosk.sync.formats import ical
 from torg_kiosk.sync.formats.ical import parse_ical, sniff_ical
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ics-corpus"
@@ -265,3 +266,36 @@ def test_sniff_ical_on_the_corpus():
     assert sniff_ical((CORPUS / "ical__bom_calendar.ics").read_bytes())
     assert sniff_ical((CORPUS / "rie__rdate.ics").read_bytes())
     assert not sniff_ical((CORPUS / "ical__fuzz_testcase_invalid_month.ics").read_bytes())
+
+
+def test_moving_dtstart_up_to_the_window_changes_no_date_in_any_corpus_file(monkeypatch):
+    # The same file, parsed for windows 100, 1000 and 3000 days after its first event, with
+    # the main events' DTSTART moved up near the window and with rie walking from the real one.
+    moved_ones = 0
+    real_moved_up = ical._moved_up
+
+    def counting(event, before):
+        nonlocal moved_ones
+        moved = real_moved_up(event, before)
+        moved_ones += moved is not event
+        return moved
+
+    def parsed_both_ways(data: bytes, window: Window):
+        results = []
+        for moved_up in (counting, lambda event, before: event):
+            monkeypatch.setattr(ical, "_moved_up", moved_up)
+            try:
+                parsed = parse_ical(data, site="tofte", window=window)
+            except FeedRefused as refused:
+                results.append(refused.code)
+            else:
+                results.append((parsed.activities, parsed.occurrences, parsed.skipped))
+        return results
+
+    for path in FILES:
+        data = path.read_bytes()
+        for days in (100, 1000, 3000):
+            first = first_event_day(data) + timedelta(days=days)
+            moved, walked = parsed_both_ways(data, Window(first, first + timedelta(days=15)))
+            assert moved == walked, (path.name, days)
+    assert moved_ones > 100  # the test is about moved starts: many series must have had one

@@ -21,7 +21,7 @@ import sqlite_utils
 
 from torg_kiosk.base.settings import demo_feed_path
 from torg_kiosk.store import snapshots as store
-from torg_kiosk.store.records import FeedRefused, ParsedSource, Window
+from torg_kiosk.store.records import FeedRefused, Occurrence, ParsedSource, Window
 from torg_kiosk.store.rows import RowChunk
 from torg_kiosk.sync.fetch import FetchError, FetchLimits, fetch
 from torg_kiosk.sync.formats.feed_v1 import (
@@ -31,7 +31,7 @@ from torg_kiosk.sync.formats.feed_v1 import (
     parse_feed,
 )
 from torg_kiosk.sync.readahead import read_ahead
-from torg_kiosk.sync.recurrence import RecurrenceError
+from torg_kiosk.sync.recurrence import ExpansionBudget, RecurrenceError
 from torg_kiosk.sync.subprocess_parse import PARALLEL_THRESHOLD_BYTES, feed_rows_in_child
 
 log = logging.getLogger(__name__)
@@ -242,11 +242,7 @@ def _reexpand(
     """Expand the stored snapshot again for today's window (the day moved on)."""
     try:
         if source.kind == "feed":
-            occurrences = (
-                occurrence
-                for doc in store.stored_documents(db, source.id)
-                for occurrence in occurrences_of(activity_from_record(orjson.loads(doc)), window)
-            )
+            occurrences = _stored_feed_occurrences(db, source, window)
         else:
             body = store.stored_body(db, source.id)
             if body is None:
@@ -259,6 +255,25 @@ def _reexpand(
     return SourceResult(
         source.id, "unchanged", occurrences=count, message=f"{reason}; expanded for today"
     )
+
+
+def _stored_feed_occurrences(
+    db: sqlite_utils.Database, source: Source, window: Window
+) -> Iterator[Occurrence]:
+    """The stored activities' occurrences in ``window``, with the same bounds as a sync.
+
+    An activity this kiosk cannot expand (stored by an older version, or past the budget)
+    is left out with a warning; the others are expanded.
+    """
+    budget = ExpansionBudget()
+    for doc in store.stored_documents(db, source.id):
+        activity = activity_from_record(orjson.loads(doc))
+        try:
+            yield from occurrences_of(activity, window, budget)
+        except RecurrenceError as error:
+            log.warning(
+                "%s: activity %s left out of the new window: %s", source.id, activity.id, error
+            )
 
 
 def _result(

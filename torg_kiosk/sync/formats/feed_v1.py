@@ -36,7 +36,7 @@ from torg_kiosk.store.records import (
     TicketKey,
     Window,
 )
-from torg_kiosk.sync.recurrence import RecurrenceError, expand
+from torg_kiosk.sync.recurrence import ExpansionBudget, RecurrenceError, expand
 
 log = logging.getLogger(__name__)
 
@@ -327,6 +327,7 @@ class _FeedState:
 
     def __init__(self, *, window: Window, now: datetime):
         self.window = window
+        self.budget = ExpansionBudget()
         self.validate = _validator("activity")
         self.ids: set[str] = set()
         self.earliest = datetime(EARLIEST_YEAR, 1, 1, tzinfo=OSLO)
@@ -350,7 +351,7 @@ class _FeedState:
             if not self.earliest <= activity.start <= self.latest:
                 self.absurd += 1
                 raise ValueError(f"start {item['start']} is outside {EARLIEST_YEAR}…+5 years")
-            occurrences = occurrences_of(activity, self.window)
+            occurrences = occurrences_of(activity, self.window, self.budget)
         except (ValueError, RecurrenceError) as error:
             _skip(self.chunk, f"activity {record_id}", str(error))
             return
@@ -459,10 +460,14 @@ def activity_from_record(item: dict, raw: str | None = None) -> Activity:
     )
 
 
-def occurrences_of(activity: Activity, window: Window) -> list[Occurrence]:
+def occurrences_of(
+    activity: Activity, window: Window, budget: ExpansionBudget | None = None
+) -> list[Occurrence]:
     """The occurrences of a feed activity that overlap ``window``.
 
     Also used to expand stored activities again when the day moves on with no network.
+    ``budget`` is what the whole feed may still spend on expansion (see
+    :mod:`torg_kiosk.sync.recurrence_limits`); :class:`RecurrenceError` says why not.
     """
     start: datetime = activity.start  # type: ignore[assignment]
     if not activity.rrule and (start >= window.end or activity.end <= window.start):
@@ -471,7 +476,7 @@ def occurrences_of(activity: Activity, window: Window) -> list[Occurrence]:
     local_start = start.astimezone(OSLO).replace(tzinfo=None)
     exdates = {_local_naive(instant) for instant in activity.exdates}
     cancelled = {_local_naive(instant) for instant in activity.cancelled}
-    starts = expand(local_start, activity.rrule, duration, window)
+    starts = expand(local_start, activity.rrule, duration, window, budget)
     status = activity.status
     result = []
     for naive in starts:

@@ -18,6 +18,11 @@ Choices a reader would otherwise guess at:
   flagged ``status="cancelled"`` so the screen can say so, instead of silently vanishing.
 - A calendar without a single VEVENT is refused (``empty``): a feed that suddenly comes back
   empty is more likely broken than truly empty, and refusing keeps the last good snapshot.
+- Each series costs what the window holds, not what lies between its DTSTART and the window:
+  RRULEs finer than every 15 minutes are refused before rie sees them, DTSTART is moved up to
+  just before the window where that keeps every date, rie is asked for the window only, and
+  dateutil walks inside the budget of :mod:`torg_kiosk.sync.recurrence_limits`. A series past
+  a limit is skipped whole, with the reason.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 import recurring_ical_events
@@ -42,12 +47,19 @@ from torg_kiosk.store.records import (
     Skipped,
     Window,
 )
+from torg_kiosk.sync.recurrence import (
+    ExpansionBudget,
+    RecurrenceError,
+    reanchored,
+    refuse_too_fine,
+)
+from torg_kiosk.sync.recurrence_limits import HORIZON_YEARS, MAX_PER_SERIES, WalkPastHorizon
 
 log = logging.getLogger(__name__)
 
-#: More occurrences than this for one series inside the window is a runaway rule.
-MAX_OCCURRENCES_PER_SERIES = 500
-#: … and more than this in total is a runaway file.
+#: More occurrences than this for one series inside the window is a runaway series: skipped.
+MAX_OCCURRENCES_PER_SERIES = MAX_PER_SERIES
+#: … and more than this in total is a runaway file: the series past it are skipped.
 MAX_OCCURRENCES_TOTAL = 50_000
 
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -82,11 +94,17 @@ def parse_ical(
     window: Window,
     default_category: str = "other",
     source_label: str = "",
+    budget: ExpansionBudget | None = None,
 ) -> ParsedSource:
-    """Parse one iCalendar source for ``site``; raise :class:`FeedRefused` if it is not one."""
+    """Parse one iCalendar source for ``site``; raise :class:`FeedRefused` if it is not one.
+
+    ``budget`` is what expanding its series may cost (by default the limits of
+    :mod:`torg_kiosk.sync.recurrence_limits`, with :data:`MAX_OCCURRENCES_TOTAL` in all).
+    """
     label = source_label or "the iCalendar source"
     calendars = _read_calendars(data, label)
-    run = _Run(site, window, default_category, ParsedSource(), MAX_OCCURRENCES_TOTAL)
+    budget = budget or ExpansionBudget(max_occurrences=MAX_OCCURRENCES_TOTAL)
+    run = _Run(site, window, default_category, ParsedSource(), budget)
     result = run.result
     seen_ids: set[str] = set()
     event_count = 0
@@ -179,13 +197,13 @@ def _series_id(event) -> str:
 
 @dataclass(slots=True)
 class _Run:
-    """What every series of one parse shares: where it goes and how much room is left."""
+    """What every series of one parse shares: where it goes and how much it may still cost."""
 
     site: str
     window: Window
     default_category: str
     result: ParsedSource
-    occurrences_left: int
+    budget: ExpansionBudget
 
 
 def _read_series(run: _Run, series_id: str, events: list, timezones: list) -> None:
@@ -209,6 +227,9 @@ def _read_series(run: _Run, series_id: str, events: list, timezones: list) -> No
     try:
         activity = _activity(master, series_id, run.site, run.default_category)
         occurrences = _expand(run, good, timezones, activity)
+    except RecurrenceError as error:
+        _skip(result, series_id, f"{error}.")
+        return
     except Exception as error:  # one series must never stop the others
         _skip(result, series_id, f"the event could not be expanded into dates ({error}).")
         return
@@ -246,6 +267,8 @@ def _problem_with(event) -> str | None:
     if rrule is not None:
         try:
             _check_rrule(event, rrule)
+        except RecurrenceError as error:
+            return f"the repeat rule (RRULE) is not used: {error}."
         except Exception as error:
             return f"the repeat rule (RRULE) cannot be read ({error})."
     start, end = event["DTSTART"].dt, _end_of(event)
@@ -255,16 +278,15 @@ def _problem_with(event) -> str | None:
 
 
 def _check_rrule(event, rrule) -> None:
-    """Raise if dateutil cannot read the rule (rie would fail later, for the whole query)."""
+    """Raise if the rule repeats too often or dateutil cannot read it (rie would fail later,
+    for the whole query)."""
     rules = rrule if isinstance(rrule, list) else [rrule]
     start = event["DTSTART"].dt
     if not isinstance(start, datetime):
         start = datetime(start.year, start.month, start.day)
     for rule in rules:
         text = rule.to_ical().decode()
-        if re.search(r"FREQ=(SECONDLY|MINUTELY)", text, re.IGNORECASE):
-            # Expanding these from a start years ago means millions of steps before the window.
-            raise ValueError("it repeats more often than every hour, which no activity does")
+        refuse_too_fine(text)
         # UNTIL in UTC with a naive start trips dateutil; the check is about syntax only.
         text = re.sub(r"UNTIL=[0-9TZ]+", "UNTIL=20991231", text)
         rrulestr(text, dtstart=start.replace(tzinfo=None))
@@ -353,34 +375,80 @@ def _status(event) -> str:
 
 
 def _expand(run: _Run, events: list, timezones: list, activity: Activity) -> list[Occurrence]:
-    """Occurrences of one series overlapping the window, capped against runaway rules."""
+    """Occurrences of one series overlapping the window; a runaway series raises.
+
+    Bounded by the window, not by the series' start: the main event's DTSTART is moved up
+    to just before the window when that provably keeps every date (see :func:`_moved_up`),
+    rie is asked for the window only, and dateutil walks inside the budget.
+    """
     window = run.window
-    calendar = icalendar.Calendar()
-    for component in (*timezones, *events):
-        calendar.add_component(component)
-    query = recurring_ical_events.of(calendar)
     # Floating times are compared as Oslo wall time, so the query uses naive bounds; a day of
     # slack on each side absorbs how rie mixes naive and aware times, the exact cut is ours.
     first = window.start.replace(tzinfo=None) - timedelta(days=1)
-    stop = window.end.astimezone(UTC) + timedelta(days=1)
-    occurrences: list[Occurrence] = []
-    limit = min(MAX_OCCURRENCES_PER_SERIES, run.occurrences_left)
-    for component in query.after(first):
+    stop = window.end.replace(tzinfo=None) + timedelta(days=1)
+    calendar = icalendar.Calendar()
+    for component in (*timezones, *(_moved_up(event, first) for event in events)):
+        calendar.add_component(component)
+    try:
+        with run.budget.walking(horizon_year=window.last.year + HORIZON_YEARS):
+            components = recurring_ical_events.of(calendar).between(first, stop)
+    except WalkPastHorizon:
+        raise RecurrenceError(
+            f"the repeat rule gives no date in the {HORIZON_YEARS} years after the window; "
+            "it looks broken"
+        ) from None
+    occurrences = []
+    for component in components:
         occurrence = _occurrence(component, activity)
-        if occurrence.start >= stop:
-            break
-        if not _overlaps(occurrence, window):
-            continue
-        if len(occurrences) == limit:
-            if limit == MAX_OCCURRENCES_PER_SERIES:
-                reason = f"this series repeats more than {limit} times in the window"
-            else:
-                reason = f"the calendar has more than {MAX_OCCURRENCES_TOTAL} occurrences in all"
-            _skip(run.result, activity.id, f"{reason}; the dates after that are left out.")
-            break
-        occurrences.append(occurrence)
-    run.occurrences_left -= len(occurrences)
+        if _overlaps(occurrence, window):
+            occurrences.append(occurrence)
+    if len(occurrences) > MAX_OCCURRENCES_PER_SERIES:
+        raise RecurrenceError(
+            f"this series repeats more than {MAX_OCCURRENCES_PER_SERIES} times in the window"
+        )
+    run.budget.take(len(occurrences))
+    occurrences.sort(key=lambda occurrence: occurrence.start)
     return occurrences
+
+
+def _moved_up(event, before: datetime):
+    """The main event with DTSTART moved up close to ``before``, or ``event`` itself.
+
+    Only when :func:`~torg_kiosk.sync.recurrence.reanchored` shows it gives the same dates
+    (one RRULE without COUNT). rie always counts DTSTART itself as a date, so the moved one
+    lies far enough before the window to end before it; overrides (RECURRENCE-ID) of dates
+    from the window on still match, as the dates are the same.
+    """
+    rrule = event.get("RRULE")
+    if "RECURRENCE-ID" in event or rrule is None or isinstance(rrule, list):
+        return event
+    start = event["DTSTART"].dt
+    end = _end_of(event)
+    if end is not None and isinstance(end, datetime) != isinstance(start, datetime):
+        return event  # a date start with a date-time end: nothing to gain, much to get wrong
+    duration = end - start if end is not None else timedelta(0)
+    wall = (
+        start.replace(tzinfo=None)
+        if isinstance(start, datetime)
+        else datetime.combine(start, time.min)
+    )
+    # Two days more: the event's own time zone may be a day away from Oslo's wall time.
+    anchored = reanchored(wall, rrule.to_ical().decode(), before - duration - timedelta(days=2))
+    if anchored is None:
+        return event
+    new_wall, text = anchored
+    if isinstance(start, datetime):
+        new_start = new_wall.replace(tzinfo=start.tzinfo)
+    elif new_wall.time() == time.min:
+        new_start = new_wall.date()
+    else:
+        return event  # an hourly rule on an all-day event: leave it as it is
+    moved = event.copy()
+    moved["DTSTART"] = icalendar.vDDDTypes(new_start)
+    if "DTEND" in event:
+        moved["DTEND"] = icalendar.vDDDTypes(event["DTEND"].dt + (new_start - start))
+    moved["RRULE"] = icalendar.vRecur.from_ical(text)
+    return moved
 
 
 def _overlaps(occurrence: Occurrence, window: Window) -> bool:
