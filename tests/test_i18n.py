@@ -24,6 +24,7 @@ from torg_kiosk.domain.i18n import (
     font_for,
     long_date,
     time_text,
+    tr,
     translator,
     weekday_name,
 )
@@ -158,6 +159,14 @@ def test_an_unknown_language_code_gives_bokmal():
 def test_placeholders_survive_translation_and_can_be_filled():
     text = translator("ar").gettext("Skjermen starter på nytt om {seconds} sekunder.")
     assert "30" in text.format(seconds=30)
+
+
+def test_tr_says_a_text_in_the_language_of_its_catalog_and_fills_it_in():
+    assert tr("Tilbake", "en") == "Back"
+    assert tr("Tilbake", "nb") == "Tilbake"
+    assert tr("Tilbake", "uk") == translator("uk").gettext("Tilbake") != "Tilbake"
+    assert tr("Oppdatert {time}", "pl", time="10:42").endswith("10:42")
+    assert tr("Tilbake", "xx") == "Tilbake"  # an unknown language speaks bokmål
 
 
 def test_nynorsk_falls_back_to_bokmal_then_to_the_source(locale_dir):

@@ -5,9 +5,9 @@ so the ``nb`` catalog is (almost) identity and a missing translation shows bokm�
 
 Wiring a screen::
 
-    from torg_kiosk.domain.i18n import translator
-    _ = translator(lang).gettext
-    _("Dagens aktiviteter")                      # "Today's activities" for lang="en"
+    from torg_kiosk.domain.i18n import N_, tr
+    tr(N_("Dagens aktiviteter"), lang)           # "Today's activities" for lang="en"
+    tr(N_("Oppdatert {time}"), lang, time="10:42")
 
 Categories are msgids with the gettext context ``"category"`` (see :func:`category_name`), so
 "Språk" the category and "Språk" a button can be translated differently.
@@ -141,6 +141,17 @@ def translator(code: str) -> gettext.NullTranslations:
     if lang.fallback:
         translations.add_fallback(translator(lang.fallback))
     return translations
+
+
+def tr(msgid: str, code: str, **values: object) -> str:
+    """``msgid`` (a bokmål text, marked ``_()`` or ``N_()`` where it is written) in ``code``,
+    with ``values`` filled in; a missing translation shows bokmål.
+
+    The one translate helper of the screen: Python calls it directly and kv through
+    ``app.tr(_('Hjem'), app.language)``.
+    """
+    translated = translator(code).gettext(msgid)
+    return translated.format(**values) if values else translated
 
 
 def category_name(category: str, code: str) -> str:

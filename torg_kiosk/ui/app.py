@@ -21,7 +21,7 @@ from kivy.properties import (
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from torg_kiosk.base.settings import KioskConfig, SiteConfig
-from torg_kiosk.domain import present
+from torg_kiosk.domain import i18n, present
 from torg_kiosk.domain.i18n import CODES, DEFAULT
 from torg_kiosk.domain.i18n import language as language_info
 from torg_kiosk.domain.speech import Speaker
@@ -143,13 +143,10 @@ class KioskApp(App):
         """F1 opens nothing on a kiosk."""
         return False
 
-    def tr(self, msgid: str, language: str, **values) -> str:
-        """``msgid`` (a bokmål text, marked ``_('…')`` in kv) in ``language``.
-
-        kv writes ``app.tr(_('Hjem'), app.language)``: naming ``app.language`` makes Kivy
-        evaluate the text again when the visitor picks another language.
-        """
-        return present.text(msgid, language, **values)
+    #: :func:`torg_kiosk.domain.i18n.tr` for kv, which writes ``app.tr(_('Hjem'), app.language)``:
+    #: naming ``app.language`` makes Kivy evaluate the text again when the visitor picks
+    #: another language.
+    tr = staticmethod(i18n.tr)
 
     def on_language(self, _app, code: str) -> None:
         # The font and direction change with the language, before any text is redrawn.

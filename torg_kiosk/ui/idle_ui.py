@@ -29,7 +29,7 @@ from kivy.uix.modalview import ModalView
 
 from torg_kiosk.base.resources import asset
 from torg_kiosk.base.settings import IdleConfig
-from torg_kiosk.domain.i18n import translator
+from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.domain.idle import IdlePhase, IdleTimer, VisitorState
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,7 @@ def play_tone(path: Path = TONE_PATH) -> bool:
 
 
 def countdown_text(seconds: int, language: str) -> str:
-    message = translator(language).gettext("Skjermen starter på nytt om {seconds} sekunder.")
-    return message.format(seconds=seconds)
+    return tr(N_("Skjermen starter på nytt om {seconds} sekunder."), language, seconds=seconds)
 
 
 class IdleWarning(ModalView):

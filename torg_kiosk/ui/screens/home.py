@@ -13,7 +13,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from torg_kiosk.domain import present
 from torg_kiosk.domain.bidi import display_text
-from torg_kiosk.domain.i18n import N_
+from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.ui.screens.base import KioskScreen
 from torg_kiosk.ui.widgets import MirrorBox, WrapLabel
 
@@ -144,14 +144,12 @@ class HomeScreen(KioskScreen):
         box = self.ids.now_box
         box.clear_widgets()
         if rows is None:
-            box.add_widget(WrapLabel(text=present.text(N_("Henter program …"), language)))
+            box.add_widget(WrapLabel(text=tr(N_("Henter program …"), language)))
             return
         for row in rows:
             box.add_widget(NowRow(**row))
         if not rows:
-            box.add_widget(
-                WrapLabel(text=present.text(N_("Ikke mer på programmet i dag."), language))
-            )
+            box.add_widget(WrapLabel(text=tr(N_("Ikke mer på programmet i dag."), language)))
 
     def _fill_services(self, services: list[dict]) -> None:
         box = self.ids.services_box
