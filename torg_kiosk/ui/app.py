@@ -26,7 +26,7 @@ from torg_kiosk.domain.i18n import CODES, DEFAULT
 from torg_kiosk.domain.i18n import language as language_info
 from torg_kiosk.domain.speech import Speaker
 from torg_kiosk.store.schedule import Schedule
-from torg_kiosk.sync.loop import SyncWorker, database_path, make_sync_once
+from torg_kiosk.sync.loop import SyncLoop, database_path, make_sync_once
 from torg_kiosk.ui import a11y, theme
 from torg_kiosk.ui.idle_ui import guard_for
 from torg_kiosk.ui.readaloud import ReadAloud
@@ -90,7 +90,7 @@ class KioskApp(App):
         self.windowed = windowed
         self.language = kiosk.language if kiosk.language in CODES else DEFAULT
         self.schedule: Schedule | None = None
-        self.worker: SyncWorker | None = None
+        self.worker: SyncLoop | None = None
         self.manager: ScreenManager | None = None
         self._history: list[str] = []
         self._refresh_trigger = Clock.create_trigger(
@@ -248,15 +248,16 @@ class KioskApp(App):
         """(Re)start the background sync for ``kiosk``; the first run starts at once."""
         if self.worker:
             self.worker.stop()
-        self.worker = SyncWorker(
+        self.worker = SyncLoop(
             make_sync_once(kiosk, self.site, self.now),
             interval_seconds=kiosk.sync_interval_minutes * 60,
             jitter_seconds=kiosk.sync_jitter_seconds,
+        ).start(
             on_done=self._sync_finished_on_worker,
             # With stored data on screen the first sync can wait for the first frames;
             # with none, the screen says "Henter program …" and syncs at once.
             first_delay_seconds=FIRST_SYNC_DELAY_SECONDS if self._has_data() else 0,
-        ).start()
+        )
 
     def _sync_finished_on_worker(self, results: list) -> None:
         # Runs on the sync thread: hand over to the UI thread and do nothing else here.
