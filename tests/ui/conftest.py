@@ -27,6 +27,8 @@ from torg_kiosk.ui.bootstrap import configure_kivy
 
 configure_kivy(windowed=True, size=(1920, 1080))
 
+import logging  # noqa: E402
+
 from kivy.base import EventLoop  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
@@ -36,6 +38,23 @@ from torg_kiosk.base.clock import OSLO  # noqa: E402
 from torg_kiosk.base.settings import load_kiosk_config, load_site  # noqa: E402
 from torg_kiosk.services import build_app, build_services  # noqa: E402
 from torg_kiosk.ui.app import KioskApp  # noqa: E402
+
+
+class KivyLog(logging.Handler):
+    """Every record Kivy logs from the start of the session (``KIVY_LOG_MODE=PYTHON`` sends
+    them to the ``kivy`` logger): tests look for warnings Kivy only logs."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+#: Installed before the app is built, so it holds what the start-up logged too.
+KIVY_LOG = KivyLog()
+logging.getLogger("kivy").addHandler(KIVY_LOG)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "screenshots"
