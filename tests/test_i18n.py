@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 from datetime import date, datetime, time
@@ -179,6 +180,29 @@ def test_a_po_without_mo_is_compiled_when_loaded(locale_dir):
     _write_po(locale_dir, "pl", 'msgid "Hjem"\nmsgstr "Start"\n')
     assert not (locale_dir / "pl" / "LC_MESSAGES" / "kiosk.mo").exists()
     assert translator("pl").gettext("Hjem") == "Start"
+
+
+def _write_mo_and_po(locale_dir: Path, code: str, compiled_text: str, edited_text: str) -> Path:
+    """A .mo compiled from one translation of "Hjem", beside a .po that says another."""
+    _write_po(locale_dir, code, f'msgid "Hjem"\nmsgstr "{compiled_text}"\n')
+    mo = locale_dir / code / "LC_MESSAGES" / "kiosk.mo"
+    mo.write_bytes(tool.compiled(code))
+    po = mo.with_suffix(".po")
+    po.write_text(po.read_text().replace(compiled_text, edited_text))
+    return mo
+
+
+def test_a_po_edited_after_its_mo_was_compiled_is_what_the_screen_shows(locale_dir):
+    mo = _write_mo_and_po(locale_dir, "pl", "Start (compiled)", "Start (edited)")
+    os.utime(mo.with_suffix(".po"), (mo.stat().st_mtime + 60,) * 2)
+    assert translator("pl").gettext("Hjem") == "Start (edited)"
+
+
+def test_a_po_written_by_the_same_checkout_as_its_mo_leaves_the_mo_in_use(locale_dir):
+    # git writes kiosk.mo, then kiosk.po: the .po is newer by a moment, not edited since.
+    mo = _write_mo_and_po(locale_dir, "pl", "Start (compiled)", "Start (edited)")
+    os.utime(mo.with_suffix(".po"), (mo.stat().st_mtime + 0.01,) * 2)
+    assert translator("pl").gettext("Hjem") == "Start (compiled)"
 
 
 def test_categories_have_their_own_context_and_unknown_ones_are_other():

@@ -34,6 +34,10 @@ LOCALE_DIR = asset("locale")
 FONT_DIR = asset("fonts")
 DOMAIN = "kiosk"
 CATEGORY_CONTEXT = "category"
+#: A .po newer than its .mo by more than this was edited after the .mo was compiled. Less is
+#: one checkout writing both (git writes kiosk.mo, then kiosk.po): the committed .mo is then
+#: current (tests/test_i18n.py checks it), and compiling the .po again costs every start.
+CHECKOUT_SLACK_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -111,9 +115,11 @@ def catalog_path(code: str, suffix: str = ".mo") -> Path:
 
 def _load(code: str) -> gettext.NullTranslations:
     """The compiled catalog of ``code``; compiled in memory from the .po if the .mo is
-    missing or older (a fresh checkout, an edited .po), so the screen never shows stale text."""
+    missing or older than an edit of the .po, so the screen never shows stale text."""
     mo, po = catalog_path(code), catalog_path(code, ".po")
-    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+    if mo.exists() and (
+        not po.exists() or po.stat().st_mtime - mo.stat().st_mtime <= CHECKOUT_SLACK_SECONDS
+    ):
         with mo.open("rb") as stream:
             return gettext.GNUTranslations(stream)
     if po.exists():
