@@ -6,10 +6,11 @@ import importlib.util
 import os
 import subprocess
 import sys
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 
@@ -17,9 +18,11 @@ from torg_kiosk.base import languages
 from torg_kiosk.domain import i18n
 from torg_kiosk.domain.bidi import display_text
 from torg_kiosk.domain.i18n import (
+    CALENDAR_NAMES,
     CODES,
     DEFAULT,
     LANGUAGES,
+    LONG_DATE_PATTERNS,
     catalog_path,
     category_name,
     font_for,
@@ -227,6 +230,20 @@ def test_categories_have_their_own_context_and_unknown_ones_are_other():
 )
 def test_a_long_date_reads_naturally_in_each_language(code, expected):
     assert long_date(THURSDAY, code) == expected
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_long_date_of_a_year_is_written_as_babel_writes_it(code):
+    day = date(2026, 1, 1)
+    while day.year == 2026:
+        assert long_date(day, code) == format_date(day, LONG_DATE_PATTERNS[code], locale=code)
+        day += timedelta(days=1)
+
+
+def test_the_committed_calendar_names_are_babels():
+    assert CALENDAR_NAMES.read_text(encoding="utf-8") == tool.calendar_json(), (
+        "assets/locale/calendar.json is out of date: run `python tools/i18n.py compile`."
+    )
 
 
 def test_weekday_names_come_from_the_languages_own_calendar():
