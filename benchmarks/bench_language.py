@@ -126,7 +126,7 @@ def main() -> None:
         print(f"language_switch_max: {max(every) * 1000:.1f} ms")
         for code, values in timings.items():
             print(f"language_switch_median_{code}: {statistics.median(values) * 1000:.1f} ms")
-        app.worker.stop()
+        app.sync.stop()
         app.stop()
 
 

@@ -5,7 +5,7 @@ Usage (needs a display): xvfb-run -a -s "-screen 0 1920x1080x24" python benchmar
 
 - time from process start to the first drawn frame: ``torg-kiosk --site heggedal`` on the demo
   feed with a data folder synced beforehand, and a one-Label Kivy app, both as whole
-  subprocesses (interpreter start included); medians of --runs runs each; ratio (target <= 2.0).
+  subprocesses (interpreter start included); medians of --runs runs each; ratio (target <= 1.5).
 - resident memory one second after that first frame, both sides; ratio (target <= 1.5).
 
 Each side prints a marker on its first ``on_flip``; the kiosk does so when TORG_KIOSK_BENCH=1.

@@ -40,8 +40,9 @@ from kivy.base import EventLoop  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
 
-from torg_kiosk.base.clock import OSLO, make_clock  # noqa: E402
+from torg_kiosk.base.clock import OSLO  # noqa: E402
 from torg_kiosk.base.settings import load_kiosk_config, load_site  # noqa: E402
+from torg_kiosk.services import build_app, build_services  # noqa: E402
 from torg_kiosk.store.database import open_db  # noqa: E402
 from torg_kiosk.sync.pipeline import sync_all  # noqa: E402
 from torg_kiosk.sync.sources import sources_for  # noqa: E402
@@ -60,7 +61,7 @@ def start_app(data: Path) -> KioskApp:
     db.close()
     # A long interval: the benchmark measures the screen, not a sync running beside it.
     kiosk = replace(kiosk, sync_interval_minutes=24 * 60)
-    app = KioskApp(kiosk=kiosk, site=site, clock=make_clock(NOW), windowed=True)
+    app = build_app(build_services(kiosk, site, now=NOW), windowed=True)
     app._run_prepare()
     deadline = time.monotonic() + 30
     while not (app.schedule and app.status_text.startswith("Oppdatert")):
@@ -130,7 +131,7 @@ def main() -> None:
         print(f"rss_before: {before / 2**20:.1f} MB")
         print(f"rss_after: {after / 2**20:.1f} MB")
         print(f"rss_growth: {(after - before) / 2**20:.1f} MB")
-        app.worker.stop()
+        app.sync.stop()
         app.stop()
 
 

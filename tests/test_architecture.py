@@ -58,6 +58,7 @@ def tree_copy(tmp_path: Path) -> Path:
         ("base/clock.py", "import torg_kiosk.store.records", "torg_kiosk.base is not allowed"),
         ("domain/present.py", "import torg_kiosk.ui.theme", "torg_kiosk.domain is not allowed"),
         ("sync/loop.py", "import torg_kiosk.__main__", "Only the entry point"),
+        ("ui/app.py", "import torg_kiosk.services", "Only the entry point"),
         ("domain/idle.py", "import kivy.clock", "Only torg_kiosk.ui imports Kivy"),
     ],
 )

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -107,6 +108,23 @@ def test_loop_syncs_round_after_round(tmp_path):
     assert lines[0].startswith("demo: updated")
     assert [line.split(":")[0] for line in lines] == ["demo"] * 3
     assert all("unchanged" in line for line in lines[1:])
+
+
+def test_loop_stops_on_sigterm_between_syncs_with_exit_0(tmp_path):
+    """systemd stops the service with SIGTERM: the loop ends its wait and exits cleanly."""
+    path = write_config(tmp_path, "")  # the demo feed
+    process = subprocess.Popen(
+        [sys.executable, "-m", "torg_kiosk.sync.cli", "--config", str(path),
+         "--data", str(tmp_path), "loop", "--interval", "60"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout.readline().startswith("demo: updated")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0, process.stderr.read()
+    finally:
+        process.kill()
+        process.wait()
 
 
 # --- the common options go before or after the command -----------------------------------

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
 
@@ -16,14 +18,17 @@ from torg_kiosk.base import languages
 from torg_kiosk.domain import i18n
 from torg_kiosk.domain.bidi import display_text
 from torg_kiosk.domain.i18n import (
+    CALENDAR_NAMES,
     CODES,
     DEFAULT,
     LANGUAGES,
+    LONG_DATE_PATTERNS,
     catalog_path,
     category_name,
     font_for,
     long_date,
     time_text,
+    tr,
     translator,
     weekday_name,
 )
@@ -160,6 +165,14 @@ def test_placeholders_survive_translation_and_can_be_filled():
     assert "30" in text.format(seconds=30)
 
 
+def test_tr_says_a_text_in_the_language_of_its_catalog_and_fills_it_in():
+    assert tr("Tilbake", "en") == "Back"
+    assert tr("Tilbake", "nb") == "Tilbake"
+    assert tr("Tilbake", "uk") == translator("uk").gettext("Tilbake") != "Tilbake"
+    assert tr("Oppdatert {time}", "pl", time="10:42").endswith("10:42")
+    assert tr("Tilbake", "xx") == "Tilbake"  # an unknown language speaks bokmål
+
+
 def test_nynorsk_falls_back_to_bokmal_then_to_the_source(locale_dir):
     _write_po(locale_dir, "nb", 'msgid "Hjem"\nmsgstr "Hjem (nb)"\n')
     assert translator("nn").gettext("Hjem") == "Hjem (nb)"
@@ -170,6 +183,29 @@ def test_a_po_without_mo_is_compiled_when_loaded(locale_dir):
     _write_po(locale_dir, "pl", 'msgid "Hjem"\nmsgstr "Start"\n')
     assert not (locale_dir / "pl" / "LC_MESSAGES" / "kiosk.mo").exists()
     assert translator("pl").gettext("Hjem") == "Start"
+
+
+def _write_mo_and_po(locale_dir: Path, code: str, compiled_text: str, edited_text: str) -> Path:
+    """A .mo compiled from one translation of "Hjem", beside a .po that says another."""
+    _write_po(locale_dir, code, f'msgid "Hjem"\nmsgstr "{compiled_text}"\n')
+    mo = locale_dir / code / "LC_MESSAGES" / "kiosk.mo"
+    mo.write_bytes(tool.compiled(code))
+    po = mo.with_suffix(".po")
+    po.write_text(po.read_text().replace(compiled_text, edited_text))
+    return mo
+
+
+def test_a_po_edited_after_its_mo_was_compiled_is_what_the_screen_shows(locale_dir):
+    mo = _write_mo_and_po(locale_dir, "pl", "Start (compiled)", "Start (edited)")
+    os.utime(mo.with_suffix(".po"), (mo.stat().st_mtime + 60,) * 2)
+    assert translator("pl").gettext("Hjem") == "Start (edited)"
+
+
+def test_a_po_written_by_the_same_checkout_as_its_mo_leaves_the_mo_in_use(locale_dir):
+    # git writes kiosk.mo, then kiosk.po: the .po is newer by a moment, not edited since.
+    mo = _write_mo_and_po(locale_dir, "pl", "Start (compiled)", "Start (edited)")
+    os.utime(mo.with_suffix(".po"), (mo.stat().st_mtime + 0.01,) * 2)
+    assert translator("pl").gettext("Hjem") == "Start (compiled)"
 
 
 def test_categories_have_their_own_context_and_unknown_ones_are_other():
@@ -194,6 +230,20 @@ def test_categories_have_their_own_context_and_unknown_ones_are_other():
 )
 def test_a_long_date_reads_naturally_in_each_language(code, expected):
     assert long_date(THURSDAY, code) == expected
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_long_date_of_a_year_is_written_as_babel_writes_it(code):
+    day = date(2026, 1, 1)
+    while day.year == 2026:
+        assert long_date(day, code) == format_date(day, LONG_DATE_PATTERNS[code], locale=code)
+        day += timedelta(days=1)
+
+
+def test_the_committed_calendar_names_are_babels():
+    assert CALENDAR_NAMES.read_text(encoding="utf-8") == tool.calendar_json(), (
+        "assets/locale/calendar.json is out of date: run `python tools/i18n.py compile`."
+    )
 
 
 def test_weekday_names_come_from_the_languages_own_calendar():

@@ -165,17 +165,6 @@ def test_staffed_hours_now_later_and_this_week():
     assert present.staffed_text(hours(), NOW) == "Innbyggerservice har ingen faste dager her."
 
 
-def test_the_words_come_from_each_languages_catalog():
-    assert present.text("Tilbake", "en") == "Back"
-    assert present.text("Tilbake", "nb") == "Tilbake"
-    assert present.text("Tilbake", "uk") == translator("uk").gettext("Tilbake") != "Tilbake"
-    assert present.text("Oppdatert {time}", "pl", time="10:42").endswith("10:42")
-
-
-def test_an_unknown_language_speaks_bokmal():
-    assert present.text("Tilbake", "xx") == "Tilbake"
-
-
 def test_dates_and_categories_in_ukrainian_and_arabic():
     assert present.day_text(date(2026, 12, 3), "uk") == "четвер, 3 грудня"
     assert present.category_text("exercise", "en") == "Exercise"

@@ -113,6 +113,7 @@ def test_shipped_kiosk_config_loads():
     assert kiosk.feed.uses_demo and not kiosk.feed.uploads_enabled
     assert (kiosk.panel.width_px, kiosk.panel.height_px) == (1920, 1080)
     assert (kiosk.idle.timeout_seconds, kiosk.idle.warning_seconds) == (90, 20)
+    assert kiosk.idle.tone_player == ""  # Kivy's own audio
 
 
 def test_environment_overrides_config_and_data_dirs(config, tmp_path, monkeypatch):
@@ -435,6 +436,11 @@ def test_every_language_of_the_screen_is_accepted(config, code):
 def test_a_missing_language_is_bokmal(config):
     edit(config / "kiosk.toml", 'language = "nb"', "")
     assert load_kiosk_config(config / "kiosk.toml").language == "nb"
+
+
+def test_the_tone_player_is_read_as_a_command(config):
+    path = edit(config / "kiosk.toml", 'tone_player = ""', 'tone_player = "aplay -q"')
+    assert load_kiosk_config(path).idle.tone_player == "aplay -q"
 
 
 def test_an_unknown_panel_key_is_refused(config):

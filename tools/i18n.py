@@ -2,7 +2,8 @@
 
     python tools/i18n.py extract   # torg_kiosk/**.py, **.kv → assets/locale/kiosk.pot
     python tools/i18n.py update    # .pot → every language's .po, keeping translations
-    python tools/i18n.py compile   # .po → .mo (committed; a test proves they are current)
+    python tools/i18n.py compile   # .po → .mo, and Babel's weekday and month names →
+                                   # calendar.json (committed; tests prove they are current)
     python tools/i18n.py check     # exit 1 listing untranslated, fuzzy, placeholder mismatch
 
 docs/translations.md tells a translator what to do with these.
@@ -14,11 +15,13 @@ import argparse
 import ast
 import copy
 import io
+import json
 import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from babel.dates import get_day_names, get_month_names
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
@@ -30,6 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from torg_kiosk.domain.i18n import (  # noqa: E402  (needs the repo root on sys.path first)
+    CALENDAR_NAMES,
     CATEGORY_CONTEXT,
     CATEGORY_MSGIDS,
     CODES,
@@ -144,9 +148,28 @@ def compiled(code: str) -> bytes:
     return buffer.getvalue()
 
 
+def calendar_names() -> dict[str, dict[str, list[str]]]:
+    """Each language's weekday names (Monday first) and months, as CLDR writes them in a date
+    (Babel's format context: the genitive ``грудня``, not ``грудень``)."""
+    names = {}
+    for code in CODES:
+        days = get_day_names("wide", context="format", locale=code)
+        months = get_month_names("wide", context="format", locale=code)
+        names[code] = {
+            "weekdays": [days[weekday] for weekday in range(7)],
+            "months": [months[month] for month in range(1, 13)],
+        }
+    return names
+
+
+def calendar_json() -> str:
+    return json.dumps(calendar_names(), ensure_ascii=False, indent=2) + "\n"
+
+
 def compile_all() -> None:
     for code in CODES:
         catalog_path(code).write_bytes(compiled(code))
+    CALENDAR_NAMES.write_text(calendar_json(), encoding="utf-8")
 
 
 def _strings(value: str | tuple | list) -> list[str]:

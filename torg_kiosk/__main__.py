@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 
-from torg_kiosk.base.clock import ArgumentError, make_clock
-from torg_kiosk.base.settings import ConfigError, load_kiosk_config, load_site
+from torg_kiosk.base.clock import ArgumentError
+from torg_kiosk.base.settings import ConfigError
 from torg_kiosk.kiosk_args import parse_args
+from torg_kiosk.services import build_app, build_services, kiosk_config
 
 EXIT_BAD_CONFIG = 2
 
@@ -20,12 +20,7 @@ EXIT_BAD_CONFIG = 2
 def main(argv: list[str] | None = None) -> int:
     try:
         args = parse_args(argv)
-        kiosk = load_kiosk_config(args.config)
-        if args.site:
-            kiosk = replace(kiosk, site=args.site)
-        if args.data:
-            kiosk = replace(kiosk, data_dir=args.data.absolute())
-        site = load_site(kiosk.site, kiosk.config_dir)
+        kiosk, site = kiosk_config(args)
     except (ArgumentError, ConfigError) as error:
         print(f"torg-kiosk: {error}", file=sys.stderr)
         return EXIT_BAD_CONFIG
@@ -46,9 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     from torg_kiosk.ui.bootstrap import configure_kivy
 
     configure_kivy(windowed=args.windowed, size=args.size)
-    from torg_kiosk.ui.app import KioskApp
-
-    app = KioskApp(kiosk=kiosk, site=site, clock=make_clock(args.now), windowed=args.windowed)
+    app = build_app(build_services(kiosk, site, now=args.now), windowed=args.windowed)
     if args.screenshot:
         from torg_kiosk.ui.snapshot import screenshot_when_ready
 

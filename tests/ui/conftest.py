@@ -27,14 +27,34 @@ from torg_kiosk.ui.bootstrap import configure_kivy
 
 configure_kivy(windowed=True, size=(1920, 1080))
 
+import logging  # noqa: E402
+
 from kivy.base import EventLoop  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
 from kivy.uix.widget import Widget  # noqa: E402
 
-from torg_kiosk.base.clock import OSLO, make_clock  # noqa: E402
+from torg_kiosk.base.clock import OSLO  # noqa: E402
 from torg_kiosk.base.settings import load_kiosk_config, load_site  # noqa: E402
+from torg_kiosk.services import build_app, build_services  # noqa: E402
 from torg_kiosk.ui.app import KioskApp  # noqa: E402
+
+
+class KivyLog(logging.Handler):
+    """Every record Kivy logs from the start of the session (``KIVY_LOG_MODE=PYTHON`` sends
+    them to the ``kivy`` logger): tests look for warnings Kivy only logs."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+#: Installed before the app is built, so it holds what the start-up logged too.
+KIVY_LOG = KivyLog()
+logging.getLogger("kivy").addHandler(KIVY_LOG)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "screenshots"
@@ -127,12 +147,8 @@ def kiosk_config(tmp_path_factory):
 @pytest.fixture(scope="session")
 def ui(kiosk_config) -> Driver:
     """The app on the demo feed at the pinned time, after its first sync has landed."""
-    app = KioskApp(
-        kiosk=kiosk_config,
-        site=load_site("heggedal"),
-        clock=make_clock(PINNED_NOW),
-        windowed=True,
-    )
+    services = build_services(kiosk_config, load_site("heggedal"), now=PINNED_NOW)
+    app = build_app(services, windowed=True)
     app._run_prepare()  # App.run() without its blocking main loop: the tests drive frames
     # The privacy timer runs on a stopped clock here, so a slow machine can never pop up the
     # idle warning in the middle of another test; tests/ui/test_idle_ui.py drives its own.
@@ -145,5 +161,5 @@ def ui(kiosk_config) -> Driver:
     )
     driver.frames(10)
     yield driver
-    app.worker.stop()
+    app.sync.stop()
     app.stop()

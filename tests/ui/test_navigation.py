@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from torg_kiosk.ui.app import SCREENS
+from torg_kiosk.ui.lazy_screens import LazyScreens
 from torg_kiosk.ui.widgets import OccurrenceRow
 
 
@@ -132,3 +134,20 @@ def test_an_empty_day_answers_kindly_with_what_is_on_next(ui):
         ui.app.now = pinned
         ui.app.go_home()
         ui.frames()
+
+
+def test_every_screen_is_ready_soon_after_the_first_frame(ui):
+    # Home is made before the first frame, the others one a frame after it.
+    assert ui.app.manager.unmade == []
+    assert sorted(ui.app.manager.screen_names) == sorted(SCREENS)
+
+
+def test_a_screen_is_made_on_its_first_use_and_only_once(ui):
+    screens = LazyScreens({name: SCREENS[name] for name in ("week", "contact")})
+    assert screens.unmade == ["week", "contact"]
+    week = screens.get_screen("week")
+    assert screens.get_screen("week") is week
+    assert screens.current == "week"  # the first one made is the one shown
+    assert screens.unmade == ["contact"]
+    assert screens.make_next() is False  # that was the last one
+    assert screens.unmade == []

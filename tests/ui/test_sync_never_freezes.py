@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from torg_kiosk.base.settings import FeedConfig
+from torg_kiosk.services import sync_loop
 
 #: A screen switch counts as prompt when it shows within this many frames of the release.
 PROMPT_FRAMES = 3
@@ -64,7 +65,7 @@ def test_the_screen_answers_touches_while_the_sync_hangs(ui, kiosk_config, hangi
     ui.app.go_home()
     ui.frames()
     hanging = replace(kiosk_config, feed=FeedConfig(url=hanging_server, central_url=""))
-    ui.app.start_sync_worker(hanging)
+    ui.app.run_sync(sync_loop(hanging, ui.app.site, ui.app.now))
     try:
         ui.wait_until(HangingFeed.arrived.is_set, what="the sync to reach the hanging server")
         for _ in range(5):
@@ -72,8 +73,8 @@ def test_the_screen_answers_touches_while_the_sync_hangs(ui, kiosk_config, hangi
             assert tap_and_count_frames(ui, home.ids.today_button, "today") <= PROMPT_FRAMES
             bar = ui.screen.ids.bar
             assert tap_and_count_frames(ui, bar.ids.home_button, "home") <= PROMPT_FRAMES
-        assert ui.app.worker.busy.is_set()  # still waiting on the server the whole time
+        assert ui.app.sync.busy.is_set()  # still waiting on the server the whole time
         assert ui.screen.ids.site_name.text == "Heggedal innbyggertorg"
     finally:
         HangingFeed.release.set()
-        ui.app.start_sync_worker(kiosk_config)
+        ui.app.run_sync(sync_loop(kiosk_config, ui.app.site, ui.app.now))

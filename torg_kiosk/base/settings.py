@@ -248,6 +248,9 @@ class IdleConfig:
 
     timeout_seconds: int
     warning_seconds: int
+    #: The command that plays the warning tone, given the file's path last (``aplay -q``);
+    #: empty: Kivy's own audio.
+    tone_player: str = ""
 
 
 @dataclass(frozen=True)
@@ -316,7 +319,7 @@ def load_kiosk_config(path: Path | None = None) -> KioskConfig:
     panel = root.table("panel")
     panel.only(("width_mm", "height_mm", "width_px", "height_px"))
     idle = root.table("idle")
-    idle.only(("timeout_seconds", "warning_seconds"))
+    idle.only(("timeout_seconds", "warning_seconds", "tone_player"))
     timeout = idle.integer("timeout_seconds", MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS)
     return KioskConfig(
         site=site,
@@ -337,6 +340,7 @@ def load_kiosk_config(path: Path | None = None) -> KioskConfig:
         idle=IdleConfig(
             timeout_seconds=timeout,
             warning_seconds=idle.integer("warning_seconds", MIN_WARNING_SECONDS, timeout - 1),
+            tone_player=idle.string("tone_player", ""),
         ),
         config_dir=path.parent,
     )

@@ -15,14 +15,10 @@ breaks are handled one by one here).
 from __future__ import annotations
 
 import re
-
-from arabic_reshaper import ArabicReshaper
-from bidi import get_display
+from functools import cache
 
 # Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan …, and the Arabic presentation forms.
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-# Harakat are dropped: Kivy would draw each vowel mark as a glyph of its own, beside its letter.
-_RESHAPER = ArabicReshaper(configuration={"delete_harakat": True, "support_ligatures": True})
 
 
 def has_rtl(text: str) -> bool:
@@ -46,4 +42,16 @@ def display_text(text: str, rtl_context: bool) -> str:
 def _display_line(line: str, direction: str | None) -> str:
     if not has_rtl(line):
         return line
-    return get_display(_RESHAPER.reshape(line), base_dir=direction)
+    from bidi import get_display
+
+    return get_display(_reshaper().reshape(line), base_dir=direction)
+
+
+@cache
+def _reshaper():
+    """Made on the first right-to-left text: a screen in Norwegian never pays for its import
+    (arabic-reshaper loads fontTools)."""
+    from arabic_reshaper import ArabicReshaper
+
+    # Harakat are dropped: Kivy would draw each vowel mark as a glyph of its own, beside it.
+    return ArabicReshaper(configuration={"delete_harakat": True, "support_ligatures": True})

@@ -5,35 +5,43 @@ so the ``nb`` catalog is (almost) identity and a missing translation shows bokm�
 
 Wiring a screen::
 
-    from torg_kiosk.domain.i18n import translator
-    _ = translator(lang).gettext
-    _("Dagens aktiviteter")                      # "Today's activities" for lang="en"
+    from torg_kiosk.domain.i18n import N_, tr
+    tr(N_("Dagens aktiviteter"), lang)           # "Today's activities" for lang="en"
+    tr(N_("Oppdatert {time}"), lang, time="10:42")
 
 Categories are msgids with the gettext context ``"category"`` (see :func:`category_name`), so
 "Språk" the category and "Språk" a button can be translated differently.
 
 Catalogs live in ``assets/locale/<code>/LC_MESSAGES/kiosk.{po,mo}``; ``tools/i18n.py`` extracts,
-updates, compiles and checks them (see docs/translations.md).
+updates, compiles and checks them (see docs/translations.md). Weekday and month names are
+CLDR's, as Babel has them, written by ``tools/i18n.py compile`` to
+``assets/locale/calendar.json``: reading Babel's locale data costs a start-up some 40 ms.
 """
 
 from __future__ import annotations
 
 import gettext
 import io
+import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
-
 from torg_kiosk.base import languages
 from torg_kiosk.base.resources import asset
 
 LOCALE_DIR = asset("locale")
+#: Each language's weekday names (Monday first) and month names, as they stand in a date.
+CALENDAR_NAMES = asset("locale", "calendar.json")
 FONT_DIR = asset("fonts")
 DOMAIN = "kiosk"
 CATEGORY_CONTEXT = "category"
+#: A .po newer than its .mo by more than this was edited after the .mo was compiled. Less is
+#: one checkout writing both (git writes kiosk.mo, then kiosk.po): the committed .mo is then
+#: current (tests/test_i18n.py checks it), and compiling the .po again costs every start.
+CHECKOUT_SLACK_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -83,7 +91,8 @@ CATEGORY_MSGIDS = {
 }
 
 # How a long date is written in each language: "torsdag 3. desember", "Thursday 3 December".
-_LONG_DATE = {
+# CLDR pattern letters: EEEE the weekday, d the day of the month, MMMM the month.
+LONG_DATE_PATTERNS = {
     "nb": "EEEE d. MMMM",
     "nn": "EEEE d. MMMM",
     "en": "EEEE d MMMM",
@@ -111,9 +120,11 @@ def catalog_path(code: str, suffix: str = ".mo") -> Path:
 
 def _load(code: str) -> gettext.NullTranslations:
     """The compiled catalog of ``code``; compiled in memory from the .po if the .mo is
-    missing or older (a fresh checkout, an edited .po), so the screen never shows stale text."""
+    missing or older than an edit of the .po, so the screen never shows stale text."""
     mo, po = catalog_path(code), catalog_path(code, ".po")
-    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+    if mo.exists() and (
+        not po.exists() or po.stat().st_mtime - mo.stat().st_mtime <= CHECKOUT_SLACK_SECONDS
+    ):
         with mo.open("rb") as stream:
             return gettext.GNUTranslations(stream)
     if po.exists():
@@ -143,30 +154,46 @@ def translator(code: str) -> gettext.NullTranslations:
     return translations
 
 
+def tr(msgid: str, code: str, **values: object) -> str:
+    """``msgid`` (a bokmål text, marked ``_()`` or ``N_()`` where it is written) in ``code``,
+    with ``values`` filled in; a missing translation shows bokmål.
+
+    The one translate helper of the screen: Python calls it directly and kv through
+    ``app.tr(_('Hjem'), app.language)``.
+    """
+    translated = translator(code).gettext(msgid)
+    return translated.format(**values) if values else translated
+
+
 def category_name(category: str, code: str) -> str:
     """``Trening`` / ``Exercise`` for the feed category ``exercise``; unknown → "other"."""
     msgid = CATEGORY_MSGIDS.get(category, CATEGORY_MSGIDS["other"])
     return translator(code).pgettext(CATEGORY_CONTEXT, msgid)
 
 
-def _babel_locale(code: str) -> str:
-    return language(code).code
+@cache
+def _calendar_names() -> dict[str, dict[str, list[str]]]:
+    return json.loads(CALENDAR_NAMES.read_text(encoding="utf-8"))
 
 
 def weekday_name(day: date, code: str) -> str:
     """``torsdag``, ``Thursday``, ``четвер``, ``الخميس``."""
-    return format_date(day, "EEEE", locale=_babel_locale(code))
+    return _calendar_names()[language(code).code]["weekdays"][day.weekday()]
 
 
 def month_name(day: date, code: str) -> str:
     """The month as it stands in a date: ``desember``, ``грудня`` (genitive where needed)."""
-    return format_date(day, "MMMM", locale=_babel_locale(code))
+    return _calendar_names()[language(code).code]["months"][day.month - 1]
+
+
+_DATE_FIELD = re.compile("EEEE|MMMM|d")
 
 
 def long_date(day: date, code: str) -> str:
     """``torsdag 3. desember``, ``Thursday 3 December``, ``четвер, 3 грудня``."""
-    lang = _babel_locale(code)
-    return format_date(day, _LONG_DATE[lang], locale=lang)
+    fields = {"EEEE": weekday_name(day, code), "MMMM": month_name(day, code), "d": str(day.day)}
+    pattern = LONG_DATE_PATTERNS[language(code).code]
+    return _DATE_FIELD.sub(lambda field: fields[field.group()], pattern)
 
 
 def time_text(moment: time | datetime, code: str) -> str:

@@ -11,20 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from torg_kiosk.base.settings import OpeningHours, Service
-from torg_kiosk.domain.i18n import N_, category_name, long_date, time_text, translator, weekday_name
+from torg_kiosk.domain.i18n import N_, category_name, long_date, time_text, tr, weekday_name
 from torg_kiosk.store.schedule import DataFreshness, OccurrenceView, in_language
-
-
-def gettext(language: str):
-    """The ``gettext`` function of ``language``'s catalog (msgids are the bokmål texts)."""
-    return translator(language).gettext
-
-
-def text(msgid: str, language: str, **values: object) -> str:
-    """``msgid`` (a bokmål text already marked with ``_()`` or ``N_()`` where it is written)
-    in ``language``, with ``values`` filled in; a missing translation shows bokmål."""
-    translated = translator(language).gettext(msgid)
-    return translated.format(**values) if values else translated
 
 
 def clock_text(moment: datetime | time) -> str:
@@ -51,7 +39,7 @@ def hours_text(hours: OpeningHours, day: date, language: str = "nb") -> str:
     """``10–16``, ``08:30–12, 13–15`` or ``stengt i dag``."""
     ranges = hours.on(day)
     if not ranges:
-        return text(N_("stengt i dag"), language)
+        return tr(N_("stengt i dag"), language)
     return ", ".join(f"{hour_text(start)}–{hour_text(end)}" for start, end in ranges)
 
 
@@ -84,19 +72,19 @@ def place_text(occurrence: OccurrenceView) -> str:
 
 def registration_text(occurrence: OccurrenceView, language: str = "nb") -> str:
     if not occurrence.registration_required:
-        return text(N_("Ingen påmelding – bare kom"), language)
+        return tr(N_("Ingen påmelding – bare kom"), language)
     if occurrence.registration_capacity:
-        return text(
+        return tr(
             N_("Påmelding kreves – {count} plasser"),
             language,
             count=occurrence.registration_capacity,
         )
-    return text(N_("Påmelding kreves"), language)
+    return tr(N_("Påmelding kreves"), language)
 
 
 def fallback_note(fell_back: bool, language: str) -> str:
     """The small marker beside feed text the feed has no translation of: *Vises på norsk*."""
-    return text(N_("Vises på norsk"), language) if fell_back else ""
+    return tr(N_("Vises på norsk"), language) if fell_back else ""
 
 
 def card(occurrence: OccurrenceView, now: datetime, language: str = "nb") -> dict:
@@ -104,9 +92,9 @@ def card(occurrence: OccurrenceView, now: datetime, language: str = "nb") -> dic
     title, fell_back = occurrence.text("title", language)
     running = occurrence.is_running(now) and not occurrence.cancelled
     if occurrence.cancelled:
-        marker = text(N_("AVLYST"), language)
+        marker = tr(N_("AVLYST"), language)
     elif running:
-        marker = text(N_("Nå"), language)
+        marker = tr(N_("Nå"), language)
     else:
         marker = ""
     return {
@@ -148,18 +136,18 @@ def detail(occurrence: OccurrenceView, language: str = "nb") -> dict:
 def status_line(freshness: DataFreshness | None, now: datetime, language: str = "nb") -> str:
     """``Oppdatert 10:42`` or ``Uten nett — viser data fra i går 21:00``."""
     if freshness is None or freshness.last_success is None:
-        return text(N_("Henter program …"), language)
+        return tr(N_("Henter program …"), language)
     when = freshness.last_success
     if not freshness.is_stale():
-        return text(N_("Oppdatert {time}"), language, time=clock_text(when))
+        return tr(N_("Oppdatert {time}"), language, time=clock_text(when))
     today = now.date()
     if when.date() == today:
         day = ""
     elif when.date() == today - timedelta(days=1):
-        day = text(N_("i går"), language) + " "
+        day = tr(N_("i går"), language) + " "
     else:
         day = day_text(when.date(), language) + " "
-    return text(N_("Uten nett — viser data fra {when}"), language, when=f"{day}{clock_text(when)}")
+    return tr(N_("Uten nett — viser data fra {when}"), language, when=f"{day}{clock_text(when)}")
 
 
 def now_and_next_lines(
@@ -174,8 +162,8 @@ def now_and_next_lines(
         rows.append(
             {
                 "key": occurrence.key,
-                "label": text(N_("Nå"), language),
-                "time_text": text(N_("til {time}"), language, time=clock_text(occurrence.end)),
+                "label": tr(N_("Nå"), language),
+                "time_text": tr(N_("til {time}"), language, time=clock_text(occurrence.end)),
                 "title": title,
                 "place": occurrence.room or "",
             }
@@ -185,7 +173,7 @@ def now_and_next_lines(
         rows.append(
             {
                 "key": occurrence.key,
-                "label": text(N_("Snart"), language),
+                "label": tr(N_("Snart"), language),
                 "time_text": clock_text(occurrence.start),
                 "title": title,
                 "place": occurrence.room or "",
@@ -197,11 +185,11 @@ def now_and_next_lines(
 def empty_day_text(next_day: tuple[date, list[OccurrenceView]] | None, language: str = "nb") -> str:
     """The kind answer on a day with nothing on: what is on next, if we know."""
     if not next_day:
-        return text(N_("I dag er det ingen aktiviteter her."), language)
+        return tr(N_("I dag er det ingen aktiviteter her."), language)
     day, items = next_day
     first = items[0]
     title, _ = first.text("title", language)
-    return text(
+    return tr(
         N_("I dag er det ingen aktiviteter her. Neste: {day} – {title} {time}"),
         language,
         day=day_text(day, language),
@@ -216,13 +204,11 @@ def staffed_text(hours: OpeningHours, now: datetime, language: str = "nb") -> st
     current = now.time().replace(tzinfo=None)
     for start, end in hours.on(today):
         if start <= current < end:
-            return text(
-                N_("Innbyggerservice er her nå, til {time}."), language, time=clock_text(end)
-            )
+            return tr(N_("Innbyggerservice er her nå, til {time}."), language, time=clock_text(end))
     later = [(start, end) for start, end in hours.on(today) if start > current]
     if later:
         spans = ", ".join(f"{hour_text(s)}–{hour_text(e)}" for s, e in later)
-        return text(N_("Innbyggerservice er her i dag {hours}."), language, hours=spans)
+        return tr(N_("Innbyggerservice er her i dag {hours}."), language, hours=spans)
     days = []
     for offset in range(1, 8):
         day = today + timedelta(days=offset)
@@ -231,12 +217,12 @@ def staffed_text(hours: OpeningHours, now: datetime, language: str = "nb") -> st
             spans = ", ".join(f"{hour_text(s)}–{hour_text(e)}" for s, e in ranges)
             days.append(f"{weekday_name(day, language)} {spans}")
     if not days:
-        return text(N_("Innbyggerservice har ingen faste dager her."), language)
-    and_word = text(N_("og"), language)
+        return tr(N_("Innbyggerservice har ingen faste dager her."), language)
+    and_word = tr(N_("og"), language)
     joined = days[0] if len(days) == 1 else ", ".join(days[:-1]) + f" {and_word} "
     if len(days) > 1:
         joined += days[-1]
-    return text(N_("Innbyggerservice er på torget {days}."), language, days=joined)
+    return tr(N_("Innbyggerservice er på torget {days}."), language, days=joined)
 
 
 def announcement_text(texts: dict[str, str], language: str = "nb") -> str:

@@ -24,7 +24,7 @@ import subprocess
 from pathlib import Path
 from typing import Literal
 
-from torg_kiosk.domain.i18n import LANGUAGES
+from torg_kiosk.domain.i18n import LANGUAGES, N_, tr
 
 ESPEAK = "espeak-ng"
 
@@ -43,12 +43,8 @@ DEFAULT_RATE = 150
 #: How long :meth:`Speaker.stop` waits for espeak-ng to end after SIGTERM before SIGKILL.
 STOP_GRACE_SECONDS = 0.5
 
-#: What the UI shows when a language has no voice, in the language of the screen.
-NO_VOICE_MESSAGES = {
-    "nb": "Opplesing finnes ikke på dette språket.",
-    "nn": "Opplesing finst ikkje på dette språket.",
-    "en": "Reading aloud is not available in this language.",
-}
+#: What the UI shows when a language has no voice (a msgid of the screen's catalogs).
+NO_VOICE_MESSAGE = N_("Opplesing finnes ikke på dette språket.")
 
 Output = Path | Literal["device", "discard"]
 
@@ -64,8 +60,11 @@ class SpeakOutcome(enum.Enum):
 
 
 def no_voice_message(screen_language: str) -> str:
-    """The sentence telling the visitor reading aloud is not available; bokmål as fallback."""
-    return NO_VOICE_MESSAGES.get(screen_language, NO_VOICE_MESSAGES["nb"])
+    """The sentence telling the visitor reading aloud is not available, in their language.
+
+    Somali has words but no voice: the visitor reads that there is no voice in Somali.
+    """
+    return tr(NO_VOICE_MESSAGE, screen_language)
 
 
 @functools.cache

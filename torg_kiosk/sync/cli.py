@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import random
+import signal
 import sys
-import time
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from torg_kiosk.base.settings import (
 )
 from torg_kiosk.store.schedule import Schedule
 from torg_kiosk.store.snapshots import StoreError, open_db
+from torg_kiosk.sync.loop import SyncLoop
 from torg_kiosk.sync.pipeline import sync_all
 from torg_kiosk.sync.sources import sources_for
 
@@ -75,20 +74,25 @@ def cmd_once(args) -> int:
     return EXIT_OK if all(r.ok for r in results) else EXIT_SOURCE_FAILED
 
 
-def cmd_loop(args, *, sleep: Callable[[float], None] = time.sleep) -> int:
+def cmd_loop(args) -> int:
     config, site, db_path = _context(args)
     db = _open(db_path)
-    interval = (args.interval or config.sync_interval_minutes) * 60
-    rounds = 0
-    while True:
-        results = sync_all(db, sources_for(config, [site]), now=datetime.now(OSLO))
-        for result in results:
-            print(result.line(), flush=True)
-        rounds += 1
-        if args.rounds and rounds >= args.rounds:
-            return EXIT_OK
-        # Jitter keeps the eight kiosks from hitting the central server in the same second.
-        sleep(interval + random.uniform(0, config.sync_jitter_seconds))
+    sources = sources_for(config, [site])
+    loop = SyncLoop(
+        lambda: sync_all(db, sources, now=datetime.now(OSLO)),
+        interval_seconds=(args.interval or config.sync_interval_minutes) * 60,
+        jitter_seconds=config.sync_jitter_seconds,
+        rounds=args.rounds,
+    )
+    # systemd stops a service with SIGTERM: end the wait (or finish the sync under way), exit 0.
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: loop.stop())
+    loop.run(on_done=_print_results)
+    return EXIT_OK
+
+
+def _print_results(results: list) -> None:
+    for result in results:
+        print(result.line(), flush=True)
 
 
 def _schedule(db_path: Path) -> Schedule:

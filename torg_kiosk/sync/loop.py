@@ -1,8 +1,11 @@
-"""The background sync: a thread that syncs on an interval and hands results back.
+"""The one sync loop: sync now, then every interval plus jitter, until stopped.
 
-No Kivy here. The screen passes ``on_done``, which runs *on the worker thread*; the UI side
-wraps it with ``Clock.schedule_once`` so results land on the UI thread. A sync that hangs only
-holds this thread: the screen never waits on it.
+``torg-sync loop`` runs it in the foreground (:meth:`SyncLoop.run`); the kiosk runs it on a
+thread of its own (:meth:`SyncLoop.start`), so a sync that hangs only holds that thread and
+the screen never waits on it.
+
+No Kivy here. ``on_done`` runs on the loop's own thread after each sync; the screen wraps it
+with ``Clock.schedule_once`` so the results land on the UI thread.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from torg_kiosk.base.settings import KioskConfig, SiteConfig
 log = logging.getLogger(__name__)
 
 SyncOnce = Callable[[], list]
+OnDone = Callable[[list], None]
 
 
 def database_path(kiosk: KioskConfig) -> Path:
@@ -28,8 +32,8 @@ def database_path(kiosk: KioskConfig) -> Path:
 def make_sync_once(kiosk: KioskConfig, site: SiteConfig, clock: Callable[[], datetime]) -> SyncOnce:
     """A function that runs one sync of this kiosk's sources with its own DB connection.
 
-    The sync modules are imported and the connection opened on first call, i.e. on the worker
-    thread that uses them: the screen's start-up pays for neither.
+    The sync modules are imported and the connection opened on first call, i.e. on the thread
+    that runs the loop: the screen's start-up pays for neither.
     """
     state: dict = {}
 
@@ -46,8 +50,13 @@ def make_sync_once(kiosk: KioskConfig, site: SiteConfig, clock: Callable[[], dat
     return sync_once
 
 
-class SyncWorker:
-    """Runs ``sync_once`` now (if asked) and then every ``interval`` seconds plus jitter."""
+class SyncLoop:
+    """Runs ``sync_once`` now and then every ``interval_seconds`` plus up to ``jitter_seconds``.
+
+    The jitter keeps the eight kiosks from hitting the central server in the same second.
+    ``rounds`` (0: no end) stops the loop after that many syncs, for tests and one-off runs.
+    A loop runs once: build a new one to run again.
+    """
 
     def __init__(
         self,
@@ -55,25 +64,48 @@ class SyncWorker:
         *,
         interval_seconds: float,
         jitter_seconds: float = 0,
-        on_done: Callable[[list], None] = lambda results: None,
-        sync_at_start: bool = True,
-        first_delay_seconds: float = 0,
+        rounds: int = 0,
         rng: random.Random | None = None,
     ):
         self._sync_once = sync_once
         self._interval = interval_seconds
         self._jitter = jitter_seconds
-        self._on_done = on_done
-        self._sync_at_start = sync_at_start
-        self._first_delay = first_delay_seconds
+        self._rounds = rounds
         self._rng = rng or random.Random()
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        #: Set while a sync runs.
         self.busy = threading.Event()
+        #: Syncs done so far.
         self.runs = 0
-        self._thread = threading.Thread(target=self._run, name="torg-sync", daemon=True)
 
-    def start(self) -> SyncWorker:
+    def run(self, *, on_done: OnDone = lambda results: None, first_delay_seconds: float = 0):
+        """Sync in this thread until :meth:`stop` or ``rounds``; ``on_done`` after each sync.
+
+        ``first_delay_seconds`` holds the first sync back (the kiosk with data on screen lets
+        the first frames be drawn first); :meth:`sync_soon` cuts any wait short.
+        """
+        if first_delay_seconds:
+            self._wake.wait(first_delay_seconds)
+        while not self._stop.is_set():
+            self._wake.clear()
+            results = self._one()
+            if self._stop.is_set():
+                break
+            on_done(results)
+            if self._rounds and self.runs >= self._rounds:
+                break
+            self._wake.wait(self._next_wait())
+
+    def start(self, *, on_done: OnDone = lambda results: None, first_delay_seconds: float = 0):
+        """:meth:`run` on a daemon thread of its own; returns the loop at once."""
+        self._thread = threading.Thread(
+            target=self.run,
+            kwargs={"on_done": on_done, "first_delay_seconds": first_delay_seconds},
+            name="torg-sync",
+            daemon=True,
+        )
         self._thread.start()
         return self
 
@@ -88,27 +120,17 @@ class SyncWorker:
 
     @property
     def alive(self) -> bool:
-        return self._thread.is_alive()
+        """The loop's thread (see :meth:`start`) is still running."""
+        return self._thread is not None and self._thread.is_alive()
 
     def _next_wait(self) -> float:
         return self._interval + self._rng.uniform(0, self._jitter)
 
-    def _run(self) -> None:
-        if not self._sync_at_start:
-            self._wake.wait(self._next_wait())
-        elif self._first_delay:
-            # Data is already on screen: let the first frames be drawn before syncing.
-            self._wake.wait(self._first_delay)
-        while not self._stop.is_set():
-            self._wake.clear()
-            self._one()
-            self._wake.wait(self._next_wait())
-
-    def _one(self) -> None:
+    def _one(self) -> list:
         self.busy.set()
         try:
             results = self._sync_once()
-        except Exception:  # the thread must outlive any bug in one run
+        except Exception:  # the loop must outlive any bug in one run
             log.exception("sync failed unexpectedly")
             results = []
         finally:
@@ -116,5 +138,4 @@ class SyncWorker:
         self.runs += 1
         for result in results:
             log.info("%s", result.line())
-        if not self._stop.is_set():
-            self._on_done(results)
+        return results

@@ -20,13 +20,6 @@ from kivy.uix.boxlayout import BoxLayout
 
 from torg_kiosk.base.settings import PanelConfig
 from torg_kiosk.domain import accessibility
-from torg_kiosk.domain.i18n import translator
-
-
-def tr(msgid: str, language: str, **values: object) -> str:
-    """``msgid`` (the bokmål text) in ``language``, for the words this module's widgets show."""
-    text = translator(language).gettext(msgid)
-    return text.format(**values) if values else text
 
 
 def screen_panel(panel: PanelConfig, size=None) -> PanelConfig:

@@ -1,12 +1,14 @@
-"""The kiosk application: window, theme, navigation, data refresh and the sync thread."""
+"""The kiosk application: window, theme, navigation and data refresh.
+
+It is handed its services (:class:`torg_kiosk.services.KioskServices`: config, site, clock,
+the schedule, the sync loop, the speaker) and builds none of them. It builds what is on
+screen: Home before the first frame, the other screens and the sync's thread after it.
+"""
 
 from __future__ import annotations
 
-import logging
 import os
-import sys
-from collections.abc import Callable
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -18,26 +20,21 @@ from kivy.properties import (
     ObjectProperty,
     StringProperty,
 )
-from kivy.uix.screenmanager import NoTransition, ScreenManager
+from kivy.uix.screenmanager import NoTransition
 
-from torg_kiosk.base.settings import KioskConfig, SiteConfig
-from torg_kiosk.domain import present
+from torg_kiosk.domain import i18n, present
 from torg_kiosk.domain.i18n import CODES, DEFAULT
 from torg_kiosk.domain.i18n import language as language_info
-from torg_kiosk.domain.speech import Speaker
-from torg_kiosk.store.schedule import Schedule
-from torg_kiosk.sync.loop import SyncWorker, database_path, make_sync_once
 from torg_kiosk.ui import a11y, theme
 from torg_kiosk.ui.idle_ui import guard_for
+from torg_kiosk.ui.lazy_screens import LazyScreens
 from torg_kiosk.ui.readaloud import ReadAloud
-from torg_kiosk.ui.screens.activity import ActivityScreen
-from torg_kiosk.ui.screens.contact import ContactScreen
-from torg_kiosk.ui.screens.home import HomeScreen
-from torg_kiosk.ui.screens.today import TodayScreen
-from torg_kiosk.ui.screens.week import WeekScreen
 from torg_kiosk.ui.widgets import LanguagePicker, font_family, font_files
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from torg_kiosk.store.schedule import Schedule
+    from torg_kiosk.sync.loop import SyncLoop
+
 
 BENCH_ENV = "TORG_KIOSK_BENCH"
 FIRST_FRAME_MARKER = "torg-kiosk: first frame"
@@ -45,6 +42,14 @@ FIRST_FRAME_MARKER = "torg-kiosk: first frame"
 REFRESH_COALESCE_SECONDS = 0.3
 STATUS_TICK_SECONDS = 20
 FIRST_SYNC_DELAY_SECONDS = 3
+#: Every screen, by name: ``"module:class"``; each is made on first use (Home at once).
+SCREENS = {
+    "home": "torg_kiosk.ui.screens.home:HomeScreen",
+    "today": "torg_kiosk.ui.screens.today:TodayScreen",
+    "activity": "torg_kiosk.ui.screens.activity:ActivityScreen",
+    "week": "torg_kiosk.ui.screens.week:WeekScreen",
+    "contact": "torg_kiosk.ui.screens.contact:ContactScreen",
+}
 
 
 class KioskApp(App):
@@ -74,24 +79,20 @@ class KioskApp(App):
     c_pattern = ListProperty([0, 0, 0, 0.1])
     c_line = ListProperty([0, 0, 0, 0.2])
 
-    def __init__(
-        self,
-        *,
-        kiosk: KioskConfig,
-        site: SiteConfig,
-        clock: Callable[[], datetime],
-        windowed: bool = False,
-        **kwargs,
-    ):
+    def __init__(self, *, services, windowed: bool = False, **kwargs):
+        """``services``: a :class:`torg_kiosk.services.KioskServices` (not imported here: the
+        screen does not know how its services are made)."""
         super().__init__(**kwargs)
-        self.kiosk = kiosk
-        self.site = site
-        self.now = clock
+        self.services = services
+        self.kiosk = services.config
+        self.site = services.site
+        self.now = services.clock
         self.windowed = windowed
-        self.language = kiosk.language if kiosk.language in CODES else DEFAULT
+        self.language = self.kiosk.language if self.kiosk.language in CODES else DEFAULT
         self.schedule: Schedule | None = None
-        self.worker: SyncWorker | None = None
-        self.manager: ScreenManager | None = None
+        #: The sync loop running now (see :meth:`run_sync`); None before the first frame.
+        self.sync: SyncLoop | None = None
+        self.manager: LazyScreens | None = None
         self._history: list[str] = []
         self._refresh_trigger = Clock.create_trigger(
             lambda _dt: self.refresh_all(), REFRESH_COALESCE_SECONDS
@@ -113,43 +114,44 @@ class KioskApp(App):
         if os.environ.get(BENCH_ENV) == "1":
             Window.bind(on_flip=self._report_first_frame)
 
-        self.manager = ScreenManager(transition=NoTransition())
-        for screen in (
-            HomeScreen(name="home"),
-            TodayScreen(name="today"),
-            ActivityScreen(name="activity"),
-            WeekScreen(name="week"),
-            ContactScreen(name="contact"),
-        ):
-            self.manager.add_widget(screen)
         self._open_schedule()
+        self.manager = LazyScreens(SCREENS, transition=NoTransition())
+        self.manager.get_screen("home")
         self.update_status()
         Clock.schedule_interval(lambda _dt: self._refresh_trigger(), STATUS_TICK_SECONDS)
-        self.start_sync_worker(self.kiosk)
-        self.read_aloud = ReadAloud(Speaker())
-        self.idle = guard_for(self, self.read_aloud.speaker)
+        self.read_aloud = ReadAloud(self.services.speaker)
+        self.idle = guard_for(self, self.services.speaker)
         return self.manager
 
     def on_start(self) -> None:
         self.refresh_all()
         self.read_aloud.start()
         self.idle.start()
+        Window.bind(on_flip=self._after_first_frame)
+
+    def _after_first_frame(self, *_args) -> None:
+        """What the first frame did not need: the sync's thread, then the other screens."""
+        Window.unbind(on_flip=self._after_first_frame)
+        self.run_sync(self.services.sync)
+        Clock.schedule_once(self._make_next_screen)
+
+    def _make_next_screen(self, _dt) -> None:
+        # One screen a frame, so the clock on Home keeps ticking while they are made.
+        if self.manager.make_next():
+            Clock.schedule_once(self._make_next_screen)
 
     def on_stop(self) -> None:
-        if self.worker:
-            self.worker.stop()
+        if self.sync:
+            self.sync.stop()
 
     def open_settings(self, *_args):
         """F1 opens nothing on a kiosk."""
         return False
 
-    def tr(self, msgid: str, language: str, **values) -> str:
-        """``msgid`` (a bokmål text, marked ``_('…')`` in kv) in ``language``.
-
-        kv writes ``app.tr(_('Hjem'), app.language)``: naming ``app.language`` makes Kivy
-        evaluate the text again when the visitor picks another language.
-        """
-        return present.text(msgid, language, **values)
+    #: :func:`torg_kiosk.domain.i18n.tr` for kv, which writes ``app.tr(_('Hjem'), app.language)``:
+    #: naming ``app.language`` makes Kivy evaluate the text again when the visitor picks
+    #: another language.
+    tr = staticmethod(i18n.tr)
 
     def on_language(self, _app, code: str) -> None:
         # The font and direction change with the language, before any text is redrawn.
@@ -232,14 +234,9 @@ class KioskApp(App):
     # -- data --------------------------------------------------------------------------------
 
     def _open_schedule(self) -> None:
-        """Open the read side once the sync has created the database."""
-        path = database_path(self.kiosk)
-        if self.schedule is None and path.exists():
-            try:
-                self.schedule = Schedule.open(path)
-            except Exception as error:  # the sync thread may still be creating it
-                log.info("schedule not readable yet: %s", error)
-                self.schedule = None
+        """Take the read side once the sync has created the database."""
+        if self.schedule is None:
+            self.schedule = self.services.open_schedule()
 
     def _has_data(self) -> bool:
         return (
@@ -247,19 +244,16 @@ class KioskApp(App):
             and self.schedule.freshness(self.now()).last_success is not None
         )
 
-    def start_sync_worker(self, kiosk: KioskConfig) -> None:
-        """(Re)start the background sync for ``kiosk``; the first run starts at once."""
-        if self.worker:
-            self.worker.stop()
-        self.worker = SyncWorker(
-            make_sync_once(kiosk, self.site, self.now),
-            interval_seconds=kiosk.sync_interval_minutes * 60,
-            jitter_seconds=kiosk.sync_jitter_seconds,
+    def run_sync(self, loop: SyncLoop) -> None:
+        """Stop the sync loop running now, if any, and run ``loop`` on its own thread."""
+        if self.sync:
+            self.sync.stop()
+        self.sync = loop.start(
             on_done=self._sync_finished_on_worker,
             # With stored data on screen the first sync can wait for the first frames;
             # with none, the screen says "Henter program …" and syncs at once.
             first_delay_seconds=FIRST_SYNC_DELAY_SECONDS if self._has_data() else 0,
-        ).start()
+        )
 
     def _sync_finished_on_worker(self, results: list) -> None:
         # Runs on the sync thread: hand over to the UI thread and do nothing else here.
@@ -278,10 +272,3 @@ class KioskApp(App):
         self.update_status()
         if self.manager and self.manager.current_screen:
             self.manager.current_screen.refresh()
-
-
-def run(app: KioskApp) -> None:
-    try:
-        app.run()
-    except KeyboardInterrupt:
-        sys.exit(130)

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 import math
+import shlex
 import struct
+import subprocess
 import wave
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +31,7 @@ from kivy.uix.modalview import ModalView
 
 from torg_kiosk.base.resources import asset
 from torg_kiosk.base.settings import IdleConfig
-from torg_kiosk.domain.i18n import translator
+from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.domain.idle import IdlePhase, IdleTimer, VisitorState
 
 log = logging.getLogger(__name__)
@@ -66,8 +68,18 @@ def write_tone(path: Path = TONE_PATH) -> Path:
     return path
 
 
-def play_tone(path: Path = TONE_PATH) -> bool:
-    """Play the tone; False (and a log line, no error) when there is no audio device."""
+def play_tone(path: Path = TONE_PATH, player: str = "") -> bool:
+    """Start the tone and return at once; False (and a log line, no error) when it cannot.
+
+    ``player`` is a command that gets the file's path as its last argument (``idle.tone_player``
+    in kiosk.toml, e.g. ``"aplay -q"``); True then means it started. Without one, Kivy's own
+    audio plays the file, and False means it has no audio device.
+    """
+    if not path.is_file():
+        log.warning("The idle warning tone %s is missing; showing the warning only.", path)
+        return False
+    if player:
+        return _start_player(shlex.split(player), path)
     try:
         from kivy.core.audio import SoundLoader
 
@@ -83,9 +95,28 @@ def play_tone(path: Path = TONE_PATH) -> bool:
         return False
 
 
+def _start_player(command: list[str], path: Path) -> bool:
+    try:
+        subprocess.Popen(
+            [*command, str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as error:
+        log.warning(
+            "The idle warning tone player %r could not start (%s); showing the warning only. "
+            "Check idle.tone_player in kiosk.toml.",
+            shlex.join(command),
+            error,
+        )
+        return False
+    return True
+
+
 def countdown_text(seconds: int, language: str) -> str:
-    message = translator(language).gettext("Skjermen starter på nytt om {seconds} sekunder.")
-    return message.format(seconds=seconds)
+    return tr(N_("Skjermen starter på nytt om {seconds} sekunder."), language, seconds=seconds)
 
 
 class IdleWarning(ModalView):
@@ -181,7 +212,8 @@ class IdleGuard:
 def guard_for(app, speaker) -> IdleGuard:
     """The app's guard, with a reset for everything a visitor can leave behind."""
     default_language = app.language
-    guard = IdleGuard(app.kiosk.idle, on_reset=app.go_home)
+    player = app.kiosk.idle.tone_player
+    guard = IdleGuard(app.kiosk.idle, on_reset=app.go_home, tone=lambda: play_tone(player=player))
     visitor = guard.visitor
     visitor.register("language", lambda: app.choose_language(default_language))
     visitor.register("large_text", lambda: setattr(app, "large_text", False))

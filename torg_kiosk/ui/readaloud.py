@@ -14,10 +14,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
-from torg_kiosk.domain.speech import Speaker, SpeakOutcome
-from torg_kiosk.ui.a11y import tr
-
-NO_VOICE = "Opplesing finnes ikke på dette språket."
+from torg_kiosk.domain.speech import Speaker, SpeakOutcome, no_voice_message
 
 
 def visible_text(root: Widget, skip: tuple[type, ...] = ()) -> str:
@@ -68,4 +65,6 @@ class ReadAloud:
         """Start reading ``screen``; returns the notice to show ("" when reading started)."""
         self.last_text = screen.spoken_text(language)
         self.last_outcome = self.speaker.speak(self.last_text, language)
-        return tr(NO_VOICE, language) if self.last_outcome is SpeakOutcome.NO_VOICE else ""
+        if self.last_outcome is SpeakOutcome.NO_VOICE:
+            return no_voice_message(language)
+        return ""

@@ -10,10 +10,13 @@ import re
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.core.text import LabelBase
 from kivy.lang import Builder
 from kivy.properties import (
     BooleanProperty,
+    NumericProperty,
     StringProperty,
 )
 from kivy.resources import resource_find
@@ -65,6 +68,15 @@ _MARKUP_EDGES = re.compile(r"^((?:\[[a-z]+(?:=[^\]]*)?\])*)(.*?)((?:\[/[a-z]+\])
 # Text is measured against the wrap width less this share, so Kivy never rewraps a line we
 # made (its own measure may differ by a pixel).
 _WRAP_SLACK = 0.98
+
+
+def text_width(label: Label) -> float:
+    """Pixels ``label``'s text takes on one line, in its font and size, as it will draw it.
+
+    Measured apart from the label, so a size computed from it never feeds back into itself.
+    """
+    probe = CoreLabel(font_size=label.font_size, font_name=label.font_name, bold=label.bold)
+    return probe.get_extents(display_text(label.text, label.rtl))[0]
 
 
 def _unescape_markup(text: str) -> str:
@@ -148,6 +160,29 @@ class RowDetailLabel(LineLabel):
     """
 
     may_shorten = True
+
+
+class WordLabel(BidiLabel):
+    """A word or two on one line (▲ *Opp*): kv sets its width from :attr:`text_width`.
+
+    ``width: min(self.text_width + 4, room)`` makes it as wide as its text and no wider than
+    the room, shortened with an ellipsis only when the room is too small. (A LineLabel would
+    not do: its ``text_size`` follows its size, so a width taken from its texture grows by
+    itself, frame after frame.)
+    """
+
+    #: The width of :attr:`text` on one line; follows the text, font, size and direction.
+    text_width = NumericProperty(0)
+
+    def __init__(self, **kwargs):
+        self._trigger_measure = Clock.create_trigger(self._measure, -1)
+        super().__init__(**kwargs)
+        for name in ("text", "font_size", "font_name", "bold", "rtl"):
+            self.fbind(name, self._trigger_measure)
+        self._trigger_measure()
+
+    def _measure(self, *_args) -> None:
+        self.text_width = text_width(self)
 
 
 class MirrorBox(BoxLayout):

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 SCHEMA_FILE = "feed-v1.schema.json"
 
 
 @cache
 def _schema_text() -> str:
-    return resources.files(__name__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    # Beside this file, as all package data is (see torg_kiosk.base.resources).
+    return (Path(__file__).parent / SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 def load_feed_schema() -> dict:

@@ -5,17 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from torg_kiosk.domain import present
-from torg_kiosk.domain.bidi import display_text
-from torg_kiosk.domain.i18n import N_
+from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.ui.screens.base import KioskScreen
-from torg_kiosk.ui.widgets import MirrorBox, WrapLabel
+from torg_kiosk.ui.widgets import MirrorBox, WrapLabel, text_width
 
 #: A visitor reads a few lines at a glance; more would push the buttons off a small screen.
 MAX_NOW_ROWS = 3
@@ -25,12 +23,6 @@ MAX_NOW_ROWS_LARGE_TEXT = 2
 #: announcements go below it, so now & next keeps one row.
 MAX_NOW_ROWS_TIGHT = 1
 MAX_ANNOUNCEMENTS = 2
-
-
-def _text_width(label) -> float:
-    """Pixels ``label``'s text takes on one line, in its font and size, as it will draw it."""
-    probe = CoreLabel(font_size=label.font_size, font_name=label.font_name, bold=label.bold)
-    return probe.get_extents(display_text(label.text, label.rtl))[0]
 
 
 class NowRow(ButtonBehavior, BoxLayout):
@@ -74,7 +66,7 @@ class HomeScreen(KioskScreen):
         if self.tight:
             self.character_lines = 2
             return
-        width = _text_width(label)
+        width = text_width(label)
         room = label.width - label.padding[0] - label.padding[2]
         self.character_lines = 2 if width > room else 1
 
@@ -144,14 +136,12 @@ class HomeScreen(KioskScreen):
         box = self.ids.now_box
         box.clear_widgets()
         if rows is None:
-            box.add_widget(WrapLabel(text=present.text(N_("Henter program …"), language)))
+            box.add_widget(WrapLabel(text=tr(N_("Henter program …"), language)))
             return
         for row in rows:
             box.add_widget(NowRow(**row))
         if not rows:
-            box.add_widget(
-                WrapLabel(text=present.text(N_("Ikke mer på programmet i dag."), language))
-            )
+            box.add_widget(WrapLabel(text=tr(N_("Ikke mer på programmet i dag."), language)))
 
     def _fill_services(self, services: list[dict]) -> None:
         box = self.ids.services_box
@@ -204,7 +194,7 @@ class ServiceLine(MirrorBox):
 
     def _measure_hours(self, *_args) -> None:
         label = self.ids.hours_label
-        self.hours_width = _text_width(label) + 8
+        self.hours_width = text_width(label) + 8
 
 
 class NoticeLabel(WrapLabel):

@@ -9,7 +9,7 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 
 from torg_kiosk.domain import paging, present
-from torg_kiosk.domain.i18n import N_
+from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.ui.screens.base import KioskScreen
 from torg_kiosk.ui.widgets import QuietButton
 
@@ -55,12 +55,12 @@ class TodayScreen(KioskScreen):
     def refresh(self) -> None:
         app = self.app
         now, language, site = app.now(), app.language, app.site.id
-        today_word = present.text(N_("I dag"), language)
+        today_word = tr(N_("I dag"), language)
         self.title = f"{today_word} – {present.day_text(now.date(), language)}"
         schedule = app.schedule
         if schedule is None:
             self.ids.rows.data = []
-            self.empty_text = present.text(N_("Henter program …"), language)
+            self.empty_text = tr(N_("Henter program …"), language)
             self._fill_filters([], language)
             return
         categories = schedule.categories(site, now.date())
@@ -88,7 +88,7 @@ class TodayScreen(KioskScreen):
         box.clear_widgets()
         if not categories:
             return
-        options = [("", present.text(N_("Alle"), language))] + [
+        options = [("", tr(N_("Alle"), language))] + [
             (category, present.category_text(category, language)) for category in categories
         ]
         for category, label in options:

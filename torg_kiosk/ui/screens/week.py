@@ -11,7 +11,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from torg_kiosk.domain import present
-from torg_kiosk.domain.i18n import N_
+from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.ui.screens.base import KioskScreen
 from torg_kiosk.ui.widgets import LineLabel
 
@@ -41,7 +41,7 @@ class WeekScreen(KioskScreen):
             self.ids.rows.data = [
                 {
                     "viewclass": "WeekDayHeading",
-                    "text": present.text(N_("Henter program …"), language),
+                    "text": tr(N_("Henter program …"), language),
                 }
             ]
             return
@@ -56,7 +56,7 @@ class WeekScreen(KioskScreen):
                         "key": shown["key"],
                         "time_text": present.clock_text(item.start),
                         "title": shown["title"],
-                        "marker": present.text(N_("AVLYST"), language) if item.cancelled else "",
+                        "marker": tr(N_("AVLYST"), language) if item.cancelled else "",
                         "cancelled": item.cancelled,
                     }
                 )
@@ -66,7 +66,7 @@ class WeekScreen(KioskScreen):
                         "viewclass": "WeekRow",
                         "key": "",
                         "time_text": "",
-                        "title": present.text(N_("Ingen aktiviteter"), language),
+                        "title": tr(N_("Ingen aktiviteter"), language),
                         "marker": "",
                         "cancelled": False,
                     }

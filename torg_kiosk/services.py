@@ -1,0 +1,119 @@
+"""The composition root: the one place that builds the kiosk's services and hands them on.
+
+``torg-kiosk`` (``torg_kiosk.__main__``) reads its command line, then calls
+:func:`kiosk_config` (no Kivy yet, so a bad config ends in one line), :func:`build_services`
+and :func:`build_app`. The app is handed a :class:`KioskServices` and builds none of them;
+a test hands in its own.
+
+Start-up is paid for here, so this builds only what the first frame needs: nothing in this
+module opens a network connection, starts a process or imports the sync pipeline. The
+schedule is opened when the database exists, the sync modules are imported on the sync's
+own thread (:func:`torg_kiosk.sync.loop.make_sync_once`), the speaker looks for its voices on
+the first "Les opp", and the app builds every screen but Home after the first frame.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from torg_kiosk.base.clock import make_clock
+from torg_kiosk.base.settings import KioskConfig, SiteConfig, load_kiosk_config, load_site
+from torg_kiosk.domain.speech import Speaker
+from torg_kiosk.kiosk_args import KioskArgs
+from torg_kiosk.store.schedule import Schedule
+from torg_kiosk.sync.loop import SyncLoop, database_path, make_sync_once
+
+if TYPE_CHECKING:
+    from torg_kiosk.ui.app import KioskApp
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+ScheduleOpener = Callable[[], Schedule | None]
+
+
+@dataclass(frozen=True)
+class KioskServices:
+    """Everything the screen uses that is not the screen itself.
+
+    ``open_schedule`` gives the read side, or None while the first sync has not yet created
+    the database (the app asks again after each sync). ``sync`` is the kiosk's one sync loop,
+    not started: the app starts it, on its own thread, once the first frame is drawn.
+    """
+
+    config: KioskConfig
+    site: SiteConfig
+    clock: Clock
+    open_schedule: ScheduleOpener
+    sync: SyncLoop
+    speaker: Speaker
+
+
+def kiosk_config(args: KioskArgs) -> tuple[KioskConfig, SiteConfig]:
+    """kiosk.toml with the command line's ``--site`` and ``--data``, and that site's config.
+
+    Raises :class:`torg_kiosk.base.settings.ConfigError` with a sentence a person can act on.
+    """
+    config = load_kiosk_config(args.config)
+    if args.site:
+        config = replace(config, site=args.site)
+    if args.data:
+        config = replace(config, data_dir=args.data.absolute())
+    site = load_site(config.site, config.config_dir)
+    return config, site
+
+
+def build_services(
+    config: KioskConfig,
+    site: SiteConfig,
+    *,
+    now: datetime | None = None,
+    speaker: Speaker | None = None,
+) -> KioskServices:
+    """The services of one kiosk; ``now`` pins the start of its clock (``--now``)."""
+    clock = make_clock(now)
+    return KioskServices(
+        config=config,
+        site=site,
+        clock=clock,
+        open_schedule=schedule_opener(database_path(config)),
+        sync=sync_loop(config, site, clock),
+        speaker=speaker or Speaker(),
+    )
+
+
+def sync_loop(config: KioskConfig, site: SiteConfig, clock: Clock) -> SyncLoop:
+    """The kiosk's sync loop for ``config``: every ``sync_interval_minutes``, with jitter."""
+    return SyncLoop(
+        make_sync_once(config, site, clock),
+        interval_seconds=config.sync_interval_minutes * 60,
+        jitter_seconds=config.sync_jitter_seconds,
+    )
+
+
+def schedule_opener(path: Path) -> ScheduleOpener:
+    """Opens the read side of the database at ``path`` once it exists, then keeps it open."""
+    opened: list[Schedule] = []
+
+    def open_schedule() -> Schedule | None:
+        if not opened and path.exists():
+            try:
+                opened.append(Schedule.open(path))
+            except Exception as error:  # the sync thread may still be creating it
+                log.info("schedule not readable yet: %s", error)
+        return opened[0] if opened else None
+
+    return open_schedule
+
+
+def build_app(services: KioskServices, *, windowed: bool = False) -> KioskApp:
+    """The screen, handed ``services``. Call after :func:`torg_kiosk.ui.bootstrap.configure_kivy`:
+    this imports Kivy."""
+    from torg_kiosk.ui.app import KioskApp
+
+    return KioskApp(services=services, windowed=windowed)
