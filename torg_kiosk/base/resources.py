@@ -1,23 +1,27 @@
 """Where the files that ship with the program are: assets and the bundled default config.
 
-They are package data of ``torg_kiosk`` (declared in ``pyproject.toml``), found beside the
-package's own files, so an installed program needs no checkout beside it. Kivy, gettext and
-espeak-ng need real paths, so a zipped install is not supported. (Not
-:mod:`importlib.resources`: importing it costs every start ~7 ms, for the same paths.)
+They are package data of ``torg_kiosk`` (declared in ``pyproject.toml``) and found through
+:mod:`importlib.resources`, so an installed program needs no checkout beside it.
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+def _package_dir(name: str) -> Path:
+    found = resources.files("torg_kiosk").joinpath(name)
+    # Installed as files (a wheel or an editable install): Kivy, gettext and espeak-ng need
+    # real paths, so a zipped install is not supported.
+    return Path(str(found))
 
 
 def asset(*parts: str) -> Path:
     """A file or folder under the bundled ``assets/`` (fonts, locale, demo feed, sounds)."""
-    return PACKAGE_DIR.joinpath("assets", *parts)
+    return _package_dir("assets").joinpath(*parts)
 
 
 def bundled_config_dir() -> Path:
     """The defaults shipped with the program: ``kiosk.toml`` and ``sites/<id>.toml``."""
-    return PACKAGE_DIR / "config"
+    return _package_dir("config")

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
+from importlib import resources
 
 SCHEMA_FILE = "feed-v1.schema.json"
 
 
 @cache
 def _schema_text() -> str:
-    # Beside this file, as all package data is (see torg_kiosk.base.resources).
-    return (Path(__file__).parent / SCHEMA_FILE).read_text(encoding="utf-8")
+    return resources.files(__name__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 def load_feed_schema() -> dict:
