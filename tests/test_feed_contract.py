@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from tests.conftest import SITES
+from torg_kiosk.base.schema import text_caps
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = REPO / "torg_kiosk" / "base" / "schema" / "feed-v1.schema.json"
@@ -216,6 +217,9 @@ def test_the_hand_written_valid_activity_is_accepted():
         pytest.param({"rrule": "RRULE:FREQ=WEEKLY"}, id="rrule-with-prefix"),
         pytest.param({"site": "Asker Sentrum"}, id="bad-site-id"),
         pytest.param({"registration": {"capacity": 10}}, id="registration-without-required"),
+        pytest.param({"url": "https://example.no/\u0000.asker.no"}, id="url-with-nul"),
+        pytest.param({"url": "https://example.no/\u202egnp.exe"}, id="url-with-bidi-override"),
+        pytest.param({"room": "r" * 201}, id="room-over-its-cap"),
     ],
 )
 def test_the_schema_rejects_a_broken_activity(change):
@@ -245,3 +249,14 @@ def test_generator_reproduces_the_committed_demo_feed_byte_for_byte(tmp_path):
     assert output.read_bytes() == DEMO_FEED_PATH.read_bytes(), (
         "assets/demo/feed.json is out of date: run python tools/make_demo_feed.py and commit it"
     )
+
+
+def test_feed_doc_states_the_caps_the_schema_has():
+    text = DOC_PATH.read_text(encoding="utf-8").split("### Text:", 1)[1].split("\n## ", 1)[0]
+    caps = text_caps()
+    assert f"`title`,\n`description` or announcement `text` at most **{caps['text']}**" in text
+    assert (
+        f"`room` and `organizer` **{caps['room']}**" in text and caps["organizer"] == caps["room"]
+    )
+    assert f"site\n`name` **{caps['site_name']}**" in text
+    assert f"a `url` **{caps['url']}**" in text

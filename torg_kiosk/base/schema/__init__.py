@@ -28,3 +28,21 @@ def feed_categories() -> tuple[str, ...]:
     """Activity categories, read from the schema."""
     schema = load_feed_schema()
     return tuple(schema["$defs"]["activity"]["properties"]["category"]["enum"])
+
+
+@cache
+def text_caps() -> dict[str, int]:
+    """The most characters each text of a feed may hold: the schema's ``maxLength``.
+
+    ``text`` is each language of a title, description or announcement. The iCalendar parser
+    cuts its texts to the same caps, so every source reaches the screen within them.
+    """
+    defs = load_feed_schema()["$defs"]
+    activity = defs["activity"]["properties"]
+    return {
+        "text": defs["text"]["properties"]["nb"]["maxLength"],
+        "room": activity["room"]["maxLength"],
+        "organizer": activity["organizer"]["maxLength"],
+        "url": defs["url"]["maxLength"],
+        "site_name": defs["site"]["properties"]["name"]["maxLength"],
+    }
