@@ -6,8 +6,13 @@ window of decoded text, and the ``activities`` array one activity at a time, so 
 flat, and the store takes the records in chunks inside one transaction.
 
 Every activity and announcement is checked against its definition in
-``sync/schema/feed-v1.schema.json`` (compiled once with jsonschema-rs). A bad one is skipped
+``base/schema/feed-v1.schema.json`` (compiled once with jsonschema-rs). A bad one is skipped
 with its id and reason; a document that fails as a whole raises :class:`FeedRefused`.
+
+Every text a record brings (titles, descriptions, rooms, organizers, announcement texts, site
+names) then goes through :func:`torg_kiosk.base.safe_text.safe_text`: what the parser hands on
+is valid Unicode without control characters, so the screen, speech and logs can trust it.
+A record nested too deeply for the JSON decoder is skipped like any other bad record.
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import jsonschema_rs
+import orjson
 
 from torg_kiosk.base.clock import OSLO
-from torg_kiosk.base.schema import load_feed_schema
+from torg_kiosk.base.safe_text import LOG_QUOTE_LIMIT, for_log, safe_text
+from torg_kiosk.base.schema import load_feed_schema, text_caps
 from torg_kiosk.base.settings import demo_feed_path
 from torg_kiosk.store.records import (
     Activity,
@@ -50,6 +57,10 @@ NO_REGISTRATION = Registration()
 _WS = re.compile(r"[ \t\n\r]*")
 _SEPARATOR = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
 _decoder = json.JSONDecoder()
+# The JSON of one value, for stepping over a value too deeply nested to decode.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|[^"\[\]{}]+')
+# An "id" among the first keys of a record, before anything nested (for naming a deep record).
+_LEADING_ID = re.compile(r'\{[^\[\]{}]*?"id"\s*:\s*"([A-Za-z0-9][A-Za-z0-9._:-]{0,127})"')
 #: Bytes decoded at a time: the feed is walked through a window, never decoded whole.
 DECODE_WINDOW = 1 << 20
 #: Activities handed to the store at a time (memory stays flat however big the feed is).
@@ -62,6 +73,26 @@ def _validator(definition: str) -> jsonschema_rs.Validator:
     return jsonschema_rs.validator_for(
         {"$schema": schema["$schema"], "$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]}
     )
+
+
+class TooDeep:
+    """Stands in for a value nested too deeply to decode (``[[[[…]]]]``); a record that is one
+    is skipped with :attr:`reason`, and the walk goes on after it."""
+
+    __slots__ = ("id",)
+
+    def __init__(self, record_id: str | None):
+        self.id = record_id
+
+    @property
+    def reason(self) -> str:
+        return (
+            "the record is nested more deeply than any feed v1 record can be (arrays or "
+            "objects inside each other hundreds of levels deep); it was not read"
+        )
+
+    def __repr__(self) -> str:
+        return "(a value nested too deeply to read)"
 
 
 class _Cursor:
@@ -151,6 +182,8 @@ class _Cursor:
             value, end = _decoder.raw_decode(text, start)
         except json.JSONDecodeError:
             pass
+        except RecursionError:
+            return self._too_deep(), ""
         else:
             if end < len(text):
                 self._pos = end
@@ -163,6 +196,8 @@ class _Cursor:
         while True:
             try:
                 value, end = _decoder.raw_decode(self._text, self._pos)
+            except RecursionError:
+                return self._too_deep(), ""
             except json.JSONDecodeError as error:
                 # A value cut by the window's edge: decode more and try again.
                 # (A literal like "tr|ue" or an escape like "\\u00|e5" fails a few characters
@@ -179,6 +214,34 @@ class _Cursor:
                 continue  # a number may go on in the next window
             start, self._pos = self._pos, end
             return value, self._text[start:end]
+
+    def _too_deep(self) -> TooDeep:
+        """Step over the (array or object) value that starts here without decoding it."""
+        self.peek()
+        head = self._text[self._pos : self._pos + 4096]
+        leading_id = _LEADING_ID.match(head)
+        depth, at = 0, self._pos
+        while True:
+            token = _JSON_TOKEN.match(self._text, at)
+            if token is None or token.end() >= len(self._text):
+                # The value goes on past the decoded window (or a string is cut by its edge).
+                offset = at - self._pos
+                if self._more():
+                    at = self._pos + offset
+                    continue
+                if token is None:
+                    raise FeedRefused(
+                        "truncated", "The feed ends in the middle of a value; it was cut off."
+                    )
+            char = token.group()[0]
+            if char in "[{":
+                depth += 1
+            elif char in "]}":
+                depth -= 1
+            at = token.end()
+            if depth <= 0:
+                self._pos = at
+                return TooDeep(leading_id.group(1) if leading_id else None)
 
     def items(self) -> Iterator[tuple[object, str]]:
         """The elements of the array that starts here, one at a time, with their text."""
@@ -251,7 +314,11 @@ def iter_feed(
                         yield state.take_chunk()
                 state.finish_activities()
             else:
-                value = cursor.value()
+                if key in _RECORD_LISTS and cursor.peek() == "[":
+                    # Item by item, so one record nested too deeply is skipped on its own.
+                    value = [item for item, _text in cursor.items()]
+                else:
+                    value = cursor.value()
                 if key == "version":
                     _check_version(value)
                 else:
@@ -267,6 +334,9 @@ def iter_feed(
     if "activities" not in seen_keys:
         raise FeedRefused("not_a_feed", "The feed has no 'activities' list.")
     yield state.take_chunk()
+
+
+_RECORD_LISTS = frozenset({"announcements", "sites", "ticket_keys", "revoked_tickets"})
 
 
 def _check_version(version: object) -> None:
@@ -297,7 +367,7 @@ def _read_small_part(
         for item in value if isinstance(value, list) else []:
             try:
                 _check(validate, item)
-                parsed.sites.append({"id": item["id"], "name": item["name"]})
+                parsed.sites.append({"id": item["id"], "name": _site_name(item["name"])})
             except ValueError as error:
                 _skip(parsed, f"site {_record_id(item)}", str(error))
     elif key == "ticket_keys":
@@ -312,11 +382,13 @@ def _read_small_part(
             except ValueError as error:
                 _skip(parsed, f"ticket key {_record_id(item, 'kid')}", str(error))
     elif key == "revoked_tickets":
+        validate = _validator("id")
         for item in value if isinstance(value, list) else []:
-            if isinstance(item, str) and item:
+            try:
+                _check(validate, item)
                 parsed.revoked_tickets.append(item)
-            else:
-                _skip(parsed, "revoked ticket", f"{item!r} is not a ticket id")
+            except ValueError:
+                _skip(parsed, "revoked ticket", f"{for_log(item)} is not a ticket id")
     elif key == "generated_at" and not isinstance(value, str):
         raise FeedRefused("not_a_feed", "The feed's 'generated_at' is not a date-time.")
     # Unknown top-level keys are ignored: a newer central side may add fields.
@@ -401,20 +473,48 @@ def _bundled_demo_public_keys() -> frozenset[str]:
 
 def _check(validator: jsonschema_rs.Validator, item: object) -> None:
     """Raise ValueError with the first schema violation as a readable reason."""
-    if validator.is_valid(item):
-        return
-    error = next(iter(validator.iter_errors(item)))
+    if isinstance(item, TooDeep):
+        raise ValueError(item.reason)
+    try:
+        if validator.is_valid(item):
+            return
+        error = next(iter(validator.iter_errors(item)))
+    except UnicodeEncodeError:
+        # jsonschema-rs cannot match a pattern against a string with a lone surrogate.
+        raise ValueError(
+            "a value checked by pattern (an id, a time, a link …) holds a lone surrogate "
+            "escape (\\ud800–\\udfff), which is not a character"
+        ) from None
+    except ValueError as error:  # "Recursion limit reached": deep, but not too deep to decode
+        raise ValueError(
+            f"the record cannot be checked ({error}); is it nested too deeply?"
+        ) from None
     where = "/".join(str(part) for part in error.instance_path) or "the record"
-    raise ValueError(f"{where}: {error.message}")
+    raise ValueError(f"{where}: {_schema_message(error)}")
+
+
+def _schema_message(error: jsonschema_rs.ValidationError) -> str:
+    """The validator's sentence, with the bad value it quotes in front cut to a log's length."""
+    message = error.message
+    try:
+        quoted = orjson.dumps(error.instance).decode()
+    except (orjson.JSONEncodeError, RecursionError):  # too deep, or a lone surrogate
+        quoted = ""
+    if quoted and message.startswith(quoted):
+        message = for_log(quoted) + message[len(quoted) :]
+    return for_log(message, limit=2 * LOG_QUOTE_LIMIT)
 
 
 def _record_id(item: object, key: str = "id") -> str:
     if isinstance(item, dict) and isinstance(item.get(key), str):
-        return item[key][:128]
+        return safe_text(item[key], max_length=128) or "(no id)"
+    if isinstance(item, TooDeep) and item.id:
+        return item.id
     return "(no id)"
 
 
 def _skip(parsed: ParsedSource, record_id: str, reason: str) -> None:
+    reason = for_log(reason, limit=2 * LOG_QUOTE_LIMIT)
     log.warning("skipped %s: %s", record_id, reason)
     parsed.skipped.append(Skipped(record_id, reason))
 
@@ -427,7 +527,14 @@ def _instant(text: str) -> datetime:
 
 
 def activity_from_record(item: dict, raw: str | None = None) -> Activity:
-    """An :class:`Activity` from a (validated) feed v1 record; ``raw`` is its JSON text."""
+    """An :class:`Activity` from a (validated) feed v1 record; ``raw`` is its JSON text.
+
+    Its texts are made safe here (:func:`_safe_texts`); when that changes any, the stored
+    document is the cleaned record, not ``raw``.
+    """
+    cleaned = _safe_texts(item)
+    if cleaned is not item:
+        item, raw = cleaned, orjson.dumps(cleaned).decode()
     start = _instant(item["start"])
     end = _instant(item["end"])
     if end < start:
@@ -458,6 +565,60 @@ def activity_from_record(item: dict, raw: str | None = None) -> Activity:
         cancelled=tuple(map(_instant, item["cancelled"])) if "cancelled" in item else (),
         doc=raw,
     )
+
+
+_CAPS = text_caps()
+
+
+def _safe_texts(item: dict) -> dict:
+    """``item`` with every text made safe (the same dict when nothing needed it).
+
+    Raises ValueError when the bokmål title has no text left: the record is skipped. What was
+    changed is logged with the record's id.
+    """
+    notes: list[str] = []
+    changes: dict[str, object] = {}
+    title = _safe_languages(item["title"], "title", notes, multiline=False)
+    if not title.get("nb"):
+        raise ValueError("title/nb has no text left once control characters are removed")
+    changes["title"] = title
+    if "description" in item:
+        description = _safe_languages(item["description"], "description", notes, multiline=True)
+        # Without bokmål the text would show nothing to most visitors: leave it out whole.
+        changes["description"] = description if description.get("nb") else None
+    for name in ("room", "organizer"):
+        if name in item:
+            here: list[str] = []
+            changes[name] = safe_text(item[name], max_length=_CAPS[name], notes=here) or None
+            notes += (f"{name}: {note}" for note in here)
+    if all(item.get(name) == value for name, value in changes.items()):
+        return item
+    if notes:
+        log.warning("activity %s: text cleaned: %s", item["id"], "; ".join(notes))
+    cleaned = {**item, **changes}
+    return {name: value for name, value in cleaned.items() if value is not None}
+
+
+def _safe_languages(texts: dict, field: str, notes: list[str], *, multiline: bool) -> dict:
+    """Each language's text made safe; a language left empty is left out."""
+    result = {}
+    for language, value in texts.items():
+        here: list[str] = []
+        text = safe_text(value, multiline=multiline, max_length=_CAPS["text"], notes=here)
+        notes += (f"{field}/{language}: {note}" for note in here)
+        if text:
+            result[language] = text
+    return result
+
+
+def _site_name(name: str) -> str:
+    notes: list[str] = []
+    cleaned = safe_text(name, max_length=_CAPS["site_name"], notes=notes)
+    if not cleaned:
+        raise ValueError("name has no text left once control characters are removed")
+    if notes:
+        log.warning("site name %s: text cleaned: %s", for_log(cleaned), "; ".join(notes))
+    return cleaned
 
 
 def occurrences_of(
@@ -504,10 +665,16 @@ def _announcement(item: dict) -> Announcement:
     valid_until = _instant(item["valid_until"]) if item.get("valid_until") else None
     if valid_from and valid_until and valid_until < valid_from:
         raise ValueError("valid_until is before valid_from")
+    notes: list[str] = []
+    text = _safe_languages(item["text"], "text", notes, multiline=True)
+    if notes:
+        log.warning("announcement %s: text cleaned: %s", item["id"], "; ".join(notes))
+    if not text.get("nb"):
+        raise ValueError("text/nb has no text left once control characters are removed")
     return Announcement(
         id=item["id"],
         site=item.get("site"),
-        text=item["text"],
+        text=text,
         valid_from=valid_from,
         valid_until=valid_until,
     )

@@ -23,6 +23,10 @@ Choices a reader would otherwise guess at:
   just before the window where that keeps every date, rie is asked for the window only, and
   dateutil walks inside the budget of :mod:`torg_kiosk.sync.recurrence_limits`. A series past
   a limit is skipped whole, with the reason.
+- Every text (SUMMARY, DESCRIPTION, LOCATION, ORGANIZER) goes through
+  :func:`torg_kiosk.base.safe_text.safe_text` with the feed's caps, so a calendar reaches the
+  screen as clean as a feed. A URL with a character a link may not have, or longer than the
+  cap, is left out rather than repaired (a repaired link points somewhere else).
 """
 
 from __future__ import annotations
@@ -39,6 +43,8 @@ import x_wr_timezone
 from dateutil.rrule import rrulestr
 
 from torg_kiosk.base.clock import OSLO, local_midnight
+from torg_kiosk.base.safe_text import LOG_QUOTE_LIMIT, for_log, safe_text
+from torg_kiosk.base.schema import text_caps
 from torg_kiosk.store.records import (
     Activity,
     FeedRefused,
@@ -63,6 +69,14 @@ MAX_OCCURRENCES_PER_SERIES = MAX_PER_SERIES
 MAX_OCCURRENCES_TOTAL = 50_000
 
 _ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+_CAPS = text_caps()
+#: How each text property is cleaned: multi-line or not, and the feed's cap it shares.
+_TEXT_RULES = {
+    "SUMMARY": (False, "text"),
+    "DESCRIPTION": (True, "text"),
+    "LOCATION": (False, "room"),
+    "ORGANIZER": (False, "organizer"),
+}
 _BOM = "\ufeff"
 
 #: Words in CATEGORIES that point to one of the feed's categories (matched as substrings of
@@ -315,14 +329,14 @@ def _activity(event, series_id: str, site: str, default_category: str) -> Activi
     return Activity(
         id=series_id,
         site=site,
-        title={"nb": _text(event, "SUMMARY") or "(uten tittel)"},
-        description={"nb": d} if (d := _text(event, "DESCRIPTION")) else {},
+        title={"nb": _text(event, "SUMMARY", series_id) or "(uten tittel)"},
+        description={"nb": d} if (d := _text(event, "DESCRIPTION", series_id)) else {},
         start=_to_oslo(start),
         end=_to_oslo(end) if end is not None else None,
         category=_category(event, default_category),
-        room=_text(event, "LOCATION"),
-        organizer=_organizer(event),
-        url=_text(event, "URL"),
+        room=_text(event, "LOCATION", series_id),
+        organizer=_organizer(event, series_id),
+        url=_link(event, series_id),
         status=_status(event),
         rrule=(rrule[0] if isinstance(rrule, list) else rrule).to_ical().decode()
         if rrule
@@ -338,23 +352,45 @@ def _to_oslo(value: datetime | date) -> datetime | date:
     return value.astimezone(OSLO)
 
 
-def _text(event, name: str) -> str | None:
+def _text(event, name: str, series_id: str | None = None) -> str | None:
+    """The property's text made safe, or None; what was cleaned is logged for ``series_id``."""
     value = event.get(name)
     if isinstance(value, list):
         value = value[0] if value else None
-    text = str(value).strip() if value is not None else ""
+    return _safe(str(value), name, series_id) if value is not None else None
+
+
+def _safe(text: str, name: str, series_id: str | None) -> str | None:
+    multiline, cap = _TEXT_RULES[name]
+    notes: list[str] = []
+    text = safe_text(text, multiline=multiline, max_length=_CAPS[cap], notes=notes)
+    if notes and series_id is not None:
+        log.warning("Calendar event %s: %s cleaned: %s", series_id, name, "; ".join(notes))
     return text or None
 
 
-def _organizer(event) -> str | None:
+def _link(event, series_id: str) -> str | None:
+    value = event.get("URL")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None:
+        return None
+    link = str(value).strip()
+    if link and safe_text(link) == link and " " not in link and len(link) <= _CAPS["url"]:
+        return link
+    log.warning("Calendar event %s: URL %s left out: not a usable link", series_id, for_log(link))
+    return None
+
+
+def _organizer(event, series_id: str) -> str | None:
     organizer = event.get("ORGANIZER")
     if organizer is None:
         return None
     name = organizer.params.get("CN") if hasattr(organizer, "params") else None
-    if name:
-        return str(name).strip() or None
-    address = str(organizer).strip()
-    return re.sub(r"^mailto:", "", address, flags=re.IGNORECASE) or None
+    if name and (cleaned := _safe(str(name), "ORGANIZER", series_id)):
+        return cleaned
+    address = re.sub(r"^mailto:", "", str(organizer).strip(), flags=re.IGNORECASE)
+    return _safe(address, "ORGANIZER", series_id)
 
 
 def _category(event, default: str) -> str:
@@ -487,5 +523,7 @@ def _to_utc(value: datetime | date) -> datetime:
 
 
 def _skip(result: ParsedSource, record_id: str, reason: str) -> None:
+    record_id = for_log(record_id)
+    reason = for_log(reason, limit=2 * LOG_QUOTE_LIMIT)
     log.warning("Skipped calendar event %s: %s", record_id, reason)
     result.skipped.append(Skipped(record_id, reason))
