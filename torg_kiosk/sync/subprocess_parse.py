@@ -5,6 +5,11 @@ GIL, and so is most of writing the rows; in one process they take turns. A child
 parses and turns the records into plain row tuples, this process only inserts them, and the
 two run side by side. Small feeds (the normal case) are parsed in-process: starting a child
 costs more than it saves.
+
+What the parser logs in the child (a skipped record, a cleaned text) comes over the pipe as
+log records and is logged here under its own logger name and level, so it reaches this
+process's handlers (the journal, ``torg-sync``'s stderr format, pytest's caplog) as if the
+parse had run here.
 """
 
 from __future__ import annotations
@@ -39,9 +44,10 @@ def feed_rows_in_child(
     generator is closed early (the consumer failed), the child is stopped.
     """
     here, there = _context.Pipe(duplex=True)
+    log_level = logging.getLogger("torg_kiosk").getEffectiveLevel()
     child = _context.Process(
         target=_parse_in_child,
-        args=(there, source, window, now, accept_demo_keys),
+        args=(there, source, window, now, accept_demo_keys, log_level),
         name="feed-parser",
         daemon=True,
     )
@@ -54,6 +60,8 @@ def feed_rows_in_child(
             kind, payload = here.recv()
             if kind == "rows":
                 yield payload
+            elif kind == "log":
+                _log_here(payload)
             elif kind == "refused":
                 raise FeedRefused(*payload)
             elif kind == "error":
@@ -73,9 +81,47 @@ def feed_rows_in_child(
             child.join(timeout=5)
 
 
+def _log_here(fields: dict) -> None:
+    """Log a record the child sent, through the logger of the same name in this process."""
+    record = logging.makeLogRecord(fields)
+    logger = logging.getLogger(record.name)
+    if logger.isEnabledFor(record.levelno):
+        logger.handle(record)
+
+
+class _PipeHandler(logging.Handler):
+    """Sends each log record to the parent, formatted into plain picklable fields."""
+
+    def __init__(self, pipe) -> None:
+        super().__init__()
+        self._pipe = pipe
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            fields = dict(record.__dict__)
+            fields["msg"], fields["args"] = record.getMessage(), None
+            if record.exc_info:  # a traceback object does not pickle: send its text
+                fields["exc_text"] = logging.Formatter().formatException(record.exc_info)
+            fields["exc_info"] = None
+            self._pipe.send(("log", fields))
+        except (BrokenPipeError, EOFError):
+            pass  # the parent stopped listening
+        except Exception:
+            self.handleError(record)
+
+
+def _send_logs_to_parent(pipe, level: int) -> None:
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.addHandler(_PipeHandler(pipe))
+    root.setLevel(level)
+
+
 def _parse_in_child(
-    pipe, source: str, window: Window, now: datetime, accept_demo_keys: bool
+    pipe, source: str, window: Window, now: datetime, accept_demo_keys: bool, log_level: int
 ) -> None:
+    _send_logs_to_parent(pipe, log_level)
     from torg_kiosk.sync.formats.feed_v1 import iter_feed
 
     try:
