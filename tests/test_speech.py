@@ -20,6 +20,7 @@ from torg_kiosk.domain.speech import (
     installed_voices,
     no_voice_message,
     phonemes,
+    spoken,
 )
 
 LANGUAGES_WITH_VOICE = ["nb", "nn", "en", "uk", "pl", "ar"]
@@ -246,6 +247,36 @@ def test_text_starting_with_a_dash_is_read_not_taken_as_an_option(tmp_path):
     speaker.speak("-a er ikke et valg", "nb")
     assert speaker.wait(timeout=30)
     assert read_wav(wav)[0] > 0
+
+
+def test_a_nul_in_the_text_never_reaches_espeak_ng(tmp_path):
+    """Regression: *Les opp* on a title with a NUL ended the kiosk (embedded null byte)."""
+    wav = tmp_path / "nul.wav"
+    speaker = Speaker(output=wav)
+    assert speaker.speak("Strikke\x00kafé \ud800i dag", "nb") is SpeakOutcome.STARTED
+    assert speaker.wait(timeout=30)
+    assert read_wav(wav)[0] > 0
+    # What espeak-ng got: read from the running process (a long text keeps it running).
+    speaker = Speaker(output="discard")
+    speaker.speak("Strikke\x00kafé \ud800i dag. " + LONG_TEXT, "nb")
+    try:
+        argv = psutil.Process(speaker.pid).cmdline()
+    finally:
+        speaker.stop()
+    assert argv[-1].startswith("Strikkekafé \ufffdi dag. Dette er")
+
+
+def test_text_of_nothing_but_control_characters_starts_nothing():
+    assert Speaker(output="discard").speak("\x00\x07\u202e", "nb") is SpeakOutcome.NOTHING_TO_READ
+
+
+def test_the_spoken_text_always_fits_in_one_argument():
+    text = spoken("Ære være Ålesund! " * 10_000)
+    assert len(text.encode("utf-8")) < 128 * 1024  # Linux's cap on one argv string
+
+
+def test_phonemes_of_a_text_with_a_nul_are_those_of_the_text_without_it():
+    assert phonemes("hei\x00 på deg", "nb") == phonemes("hei på deg", "nb")
 
 
 def test_without_espeak_ng_nothing_can_be_spoken(tmp_path):

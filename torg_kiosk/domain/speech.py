@@ -24,6 +24,7 @@ import subprocess
 from pathlib import Path
 from typing import Literal
 
+from torg_kiosk.base.safe_text import safe_text
 from torg_kiosk.domain.i18n import LANGUAGES, N_, tr
 
 ESPEAK = "espeak-ng"
@@ -42,6 +43,10 @@ DEFAULT_VOLUME = 100
 DEFAULT_RATE = 150
 #: How long :meth:`Speaker.stop` waits for espeak-ng to end after SIGTERM before SIGKILL.
 STOP_GRACE_SECONDS = 0.5
+#: The most characters read in one go. The text is one argv string, and Linux refuses one
+#: longer than 128 KiB (E2BIG): this many is 125 KiB at most, at four UTF-8 bytes each. A
+#: screen holds far less.
+MAX_SPOKEN_CHARACTERS = 32_000
 
 #: What the UI shows when a language has no voice (a msgid of the screen's catalogs).
 NO_VOICE_MESSAGE = N_("Opplesing finnes ikke på dette språket.")
@@ -103,6 +108,15 @@ def can_speak(language: str, executable: str = ESPEAK) -> bool:
     return voice_for(language, executable) is not None
 
 
+def spoken(text: str) -> str:
+    """``text`` as espeak-ng gets it: safe for an argv (no NUL, no lone surrogate), capped.
+
+    Feed text is made safe when it is parsed; this holds for any text, so a screen that puts
+    something else together can never stop the kiosk by reading it aloud.
+    """
+    return safe_text(text, multiline=True, max_length=MAX_SPOKEN_CHARACTERS)
+
+
 def phonemes(text: str, language: str, executable: str = ESPEAK) -> str:
     """espeak-ng's phoneme mnemonics for ``text`` (``-q -x``), without making any sound.
 
@@ -113,7 +127,7 @@ def phonemes(text: str, language: str, executable: str = ESPEAK) -> str:
     if voice is None:
         raise ValueError(f"There is no espeak-ng voice for {language!r} on this machine.")
     result = subprocess.run(
-        [executable, "-q", "-x", "-v", voice, "--", text],
+        [executable, "-q", "-x", "-v", voice, "--", spoken(text)],
         capture_output=True,
         text=True,
         timeout=30,
@@ -166,7 +180,8 @@ class Speaker:
         voice = voice_for(language, self._executable)
         if voice is None:
             return SpeakOutcome.NO_VOICE
-        if not text.strip():
+        text = spoken(text)
+        if not text:
             return SpeakOutcome.NOTHING_TO_READ
         command = [self._executable, "-v", voice, "-a", str(self._volume), "-s", str(DEFAULT_RATE)]
         if isinstance(self._output, Path):
