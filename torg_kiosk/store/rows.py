@@ -8,11 +8,13 @@ the schema. This module needs no SQLite.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import orjson
 
 from torg_kiosk.base.clock import utc_text
+from torg_kiosk.base.safe_text import safe_text
 from torg_kiosk.store.records import Activity, Occurrence, ParsedSource, Skipped
 from torg_kiosk.store.schema import (
     ACTIVITIES,
@@ -33,6 +35,30 @@ _revoked_ticket_row = REVOKED_TICKETS.make_row
 
 def _dumps(value: object) -> str:
     return orjson.dumps(value).decode()
+
+
+def decode_document(doc: str) -> dict:
+    """A stored activity document (feed v1 JSON) as a dict, every string valid Unicode.
+
+    The parsers make text safe before it is stored (:mod:`torg_kiosk.base.safe_text`). A
+    kiosk that ran an older version may still hold a document with a lone surrogate escape
+    (``"\\ud800"``), which orjson refuses and Kivy cannot draw; that one is read with
+    :mod:`json` and its strings made safe, until the next sync stores the record clean.
+    """
+    try:
+        return orjson.loads(doc)
+    except orjson.JSONDecodeError:
+        return _made_safe(json.loads(doc))
+
+
+def _made_safe(value):
+    if isinstance(value, str):
+        return safe_text(value, multiline=True)
+    if isinstance(value, dict):
+        return {key: _made_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_made_safe(item) for item in value]
+    return value
 
 
 @dataclass

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from torg_kiosk.base.clock import OSLO, local_midnight, parse_utc_text, utc_text
+from torg_kiosk.store.rows import decode_document
 from torg_kiosk.store.schema import OCCURRENCES, SYNC_STATUS
 
 #: An occurrence that started up to this long before a day began may still run into it.
@@ -47,7 +48,7 @@ class OccurrenceView:
 
     @cached_property
     def _doc(self) -> dict:
-        return json.loads(self.doc_json)
+        return decode_document(self.doc_json)
 
     @cached_property
     def title(self) -> dict[str, str]:

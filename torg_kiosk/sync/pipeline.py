@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import orjson
 import requests
 import sqlite_utils
 
 from torg_kiosk.base.settings import demo_feed_path
 from torg_kiosk.store import snapshots as store
 from torg_kiosk.store.records import FeedRefused, Occurrence, ParsedSource, Window
-from torg_kiosk.store.rows import RowChunk
+from torg_kiosk.store.rows import RowChunk, decode_document
 from torg_kiosk.sync.fetch import FetchError, FetchLimits, fetch
 from torg_kiosk.sync.formats.feed_v1 import (
     activity_from_record,
@@ -267,12 +266,12 @@ def _stored_feed_occurrences(
     """
     budget = ExpansionBudget()
     for doc in store.stored_documents(db, source.id):
-        activity = activity_from_record(orjson.loads(doc))
+        record = decode_document(doc)
         try:
-            yield from occurrences_of(activity, window, budget)
-        except RecurrenceError as error:
+            yield from occurrences_of(activity_from_record(record), window, budget)
+        except (RecurrenceError, ValueError) as error:  # ValueError: a record it now refuses
             log.warning(
-                "%s: activity %s left out of the new window: %s", source.id, activity.id, error
+                "%s: activity %s left out of the new window: %s", source.id, record["id"], error
             )
 
 
