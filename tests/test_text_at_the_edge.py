@@ -104,11 +104,11 @@ def test_the_feed_stays_usable_offline_the_next_day(tmp_path, fresh_db):
     status = store.source_status(fresh_db, "central")
     assert status["window_first"] == Window.around(tomorrow).first.isoformat()
     assert status["last_error_code"] != "internal"
-    [item] = Schedule(fresh_db.conn).today("heggedal", tomorrow)
+    [item] = Schedule.open(tmp_path / "kiosk.db").today("heggedal", tomorrow)
     assert item.text("title", "nb")[0] == "Babysang \ufffd"
 
 
-def test_a_document_an_older_kiosk_stored_with_a_lone_surrogate_is_read_safely(fresh_db):
+def test_a_document_an_older_kiosk_stored_with_a_lone_surrogate_is_read_safely(tmp_path, fresh_db):
     """A kiosk updated while it holds such a record must show it, and move its window, before
     the next sync replaces it (the sync may not come: no network, or 304 Not Modified)."""
     daily = activity("daily", "2026-12-01T11:00:00+01:00", "2026-12-01T12:00:00+01:00",
@@ -118,13 +118,14 @@ def test_a_document_an_older_kiosk_stored_with_a_lone_surrogate_is_read_safely(f
     parsed.activities[0].doc = json.dumps(daily).replace('"Babysang"', '"Babysang \\ud800"')
     store.replace_snapshot(fresh_db, store.SourceMeta("central", "feed", "gone.json"), parsed,
                            now=PINNED_NOW, window=WINDOW)  # fmt: skip
-    [item] = Schedule(fresh_db.conn).today("heggedal", PINNED_NOW)
+    [item] = Schedule.open(tmp_path / "kiosk.db").today("heggedal", PINNED_NOW)
     assert item.text("title", "nb")[0] == "Babysang \ufffd"
 
     tomorrow = PINNED_NOW + timedelta(days=1)
     sync_source(fresh_db, Source("central", "feed", "gone.json"), now=tomorrow)
     assert store.source_status(fresh_db, "central")["last_error_code"] != "internal"
-    assert [i.activity_id for i in Schedule(fresh_db.conn).today("heggedal", tomorrow)] == ["daily"]
+    moved = Schedule.open(tmp_path / "kiosk.db").today("heggedal", tomorrow)
+    assert [item.activity_id for item in moved] == ["daily"]
 
 
 # Issue 2: a NUL in a title
