@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.bad_text_feed import NEXT_DAY, SHOWN, SITE, bad_text_feed
 from tests.httpfixtures import Reply, serve_replies
 from torg_kiosk.sync.cli import build_parser
 
@@ -219,3 +220,48 @@ def test_a_broken_site_file_beside_the_given_config_is_refused(tmp_path):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "heggedal.toml: theme.accent is 'brown'" in result.stderr
+
+
+# --- one bad character must never take the lobby screens down ----------------------------
+
+
+def test_once_and_today_on_a_feed_with_bad_characters_exit_0_and_print_sane_text(tmp_path):
+    """Regression: 'today' crashed with UnicodeEncodeError on a lone surrogate escape, and
+    10,000 nested arrays in one record failed the whole feed as 'internal'."""
+    with serve_replies(Reply(200, bad_text_feed(), {"Content-Type": "application/json"})) as server:
+        config = write_config(tmp_path, server.url + "/feed.json")
+        once = torg_sync("--config", str(config), "--data", str(tmp_path), "--site", SITE,
+                         "once", "--now", NOW)  # fmt: skip
+    assert once.returncode == 0, once.stderr
+    assert once.stdout.startswith("central: updated — 3 activities")
+    assert "2 records skipped" in once.stdout
+    # Each skipped record is one warning line with its level, id and a short reason.
+    warnings = [line for line in once.stderr.splitlines() if "skipped activity" in line]
+    assert [line.split(":")[1].split()[-1] for line in warnings] == ["deep", "long"]
+    assert all(line.startswith("WARNING torg_kiosk.sync.formats.feed_v1:") for line in warnings)
+    assert max(len(line) for line in once.stderr.splitlines()) < 600
+    assert "Traceback" not in once.stderr
+
+    today = torg_sync("--config", str(config), "--data", str(tmp_path), "--site", SITE,
+                      "today", "--now", NOW)  # fmt: skip
+    assert today.returncode == 0, today.stderr
+    assert today.stdout.splitlines()[1:] == [
+        f"11:00–11:45  {SHOWN['babysang']}",
+        f"12:00–12:45  {SHOWN['strikk']}",
+        f"15:00–15:45  {SHOWN['good']}",
+    ]
+
+
+def test_a_feed_with_bad_characters_moves_to_the_next_day_offline(tmp_path):
+    """Regression: the offline re-expansion failed as 'internal', so the window stood still."""
+    with serve_replies(Reply(200, bad_text_feed(), {"Content-Type": "application/json"})) as server:
+        config = write_config(tmp_path, server.url + "/feed.json")
+        common = ("--config", str(config), "--data", str(tmp_path), "--site", SITE)
+        assert torg_sync(*common, "once", "--now", NOW).returncode == 0
+    offline = torg_sync(*common, "once", "--now", NEXT_DAY, timeout=120)  # the server is gone
+    assert offline.returncode == 1
+    assert offline.stdout.startswith("central: FAILED")
+    assert "internal" not in offline.stdout + offline.stderr
+    today = torg_sync(*common, "today", "--now", NEXT_DAY)
+    assert today.returncode == 0, today.stderr
+    assert today.stdout.splitlines()[1:] == [f"11:00–11:45  {SHOWN['babysang']}"]
