@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from conftest import walk
 from kivy.core.window import Window
-from test_accessibility_ui import check_tree, visible
-from test_layout import show_screen
+from test_accessibility_ui import check_tree, drawn_text, large_text, visible  # noqa: F401
+from test_layout import line_height, show_screen
 
 from torg_kiosk.domain import present
 from torg_kiosk.ui.screens import activity
@@ -114,3 +114,107 @@ def test_a_short_description_shows_no_page_buttons(ui, size):
     assert screen.ids.description.height <= screen.ids.description_scroll.height
     assert not pages.buttons_shown
     assert not visible(pages.ids.up_button) and not visible(pages.ids.down_button)
+
+
+# --- A title as long as the contract allows (4000 characters) ---------------------------
+
+#: Words of every length, 4000 characters in all; the last word says where the title ends.
+LONG_TITLE = ("Strikkekafé og språkprat for alle generasjoner " * 90)[:3990].rstrip() + " SLUTTORD"
+
+
+@pytest.fixture
+def long_title(monkeypatch):
+    real_detail = present.detail
+
+    def detail_with_a_long_title(occurrence, language):
+        return {**real_detail(occurrence, language), "title": LONG_TITLE}
+
+    monkeypatch.setattr(activity.present, "detail", detail_with_a_long_title)
+    return LONG_TITLE
+
+
+def below(upper, lower) -> bool:
+    """``upper`` ends above where ``lower`` starts (window coordinates, y up)."""
+    return upper.to_window(*upper.pos)[1] >= lower.to_window(lower.x, lower.top)[1] - 1
+
+
+@pytest.fixture(params=("nb", "ar"))
+def language(request, ui):
+    ui.app.choose_language(request.param)
+    ui.frames(4)
+    yield request.param
+    ui.app.choose_language("nb")
+    ui.frames(4)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_4000_character_title_stays_on_screen_above_the_description(
+    ui,
+    long_title,
+    language,
+    large_text,  # noqa: F811 (the fixture imported above)
+    size,
+):
+    """Regression: the title ran off the top of the screen and under the page buttons."""
+    screen = show_activity(ui, size)
+    name = f"{size[0]}x{size[1]}-activity-long-title-{language}{'-large' if large_text else ''}"
+    ui.screenshot(name)
+    title, pages = screen.ids.title, screen.ids.description_pages
+    assert screen.title == LONG_TITLE  # the screen has it whole; the label shows the start
+    assert title.cut and on_screen(title)
+    assert below(title, screen.ids.when) and below(screen.ids.when, pages)
+    lines = title.texture_size[1] / line_height(title)
+    assert round(lines) <= activity.MAX_TITLE_LINES
+    assert check_tree(ui, screen, size, large=large_text) == []
+
+
+def test_the_shortened_title_ends_in_an_ellipsis_and_is_whole_in_the_description(ui, long_title):
+    screen = show_activity(ui, (1920, 1080))
+    title = screen.ids.title
+    drawn = drawn_text(title)
+    assert drawn.endswith("…") and "SLUTTORD" not in drawn
+    assert LONG_TITLE.startswith(drawn[:-1].replace("\n", " ").rstrip())
+    description = screen.ids.description.text
+    assert description.startswith(LONG_TITLE + "\n\n") and description.endswith(screen.description)
+    # The page buttons reach the end of the whole title.
+    assert screen.ids.description_pages.buttons_shown
+
+
+def test_a_shortened_arabic_title_ends_in_the_ellipsis_at_its_left(ui, monkeypatch, arabic):
+    """Arabic reads from the right: the logical end of the last line is its left edge."""
+    arabic_title = "مرحبا بكم في ساحة المواطنين " * 150
+    real_detail = present.detail
+
+    def detail_with_an_arabic_title(occurrence, language):
+        return {**real_detail(occurrence, language), "title": arabic_title}
+
+    monkeypatch.setattr(activity.present, "detail", detail_with_an_arabic_title)
+    screen = show_activity(ui, (1920, 1080))
+    ui.screenshot("1920x1080-activity-long-arabic-title-ar")
+    title = screen.ids.title
+    assert title.cut
+    last_line = drawn_text(title).split("\n")[-1].strip()
+    assert last_line.startswith("…") and not last_line.endswith("…")
+
+
+def test_a_title_that_fits_is_shown_whole_and_not_repeated_below(ui):
+    screen = show_activity(ui, (1920, 1080))
+    assert not screen.ids.title.cut
+    assert not drawn_text(screen.ids.title).endswith("…")
+    assert screen.ids.description.text == screen.description
+
+
+@pytest.mark.parametrize("length", [20, 4000], ids=["short", "shortened"])
+def test_kivy_markup_in_a_title_is_drawn_as_written(ui, monkeypatch, length):
+    """Feed text is not markup: ``[b]`` is shown, not obeyed, also when the title is cut."""
+    title_text = ("[b]Fet[/b] [color=ff0000]rød[/color] &bl; " * 200)[:length].rstrip()
+    real_detail = present.detail
+
+    def detail_with_markup(occurrence, language):
+        return {**real_detail(occurrence, language), "title": title_text}
+
+    monkeypatch.setattr(activity.present, "detail", detail_with_markup)
+    screen = show_activity(ui, (1920, 1080))
+    title = screen.ids.title
+    assert title.cut == (length > 20)
+    assert drawn_text(title).replace("\n", " ").startswith("[b]Fet[/b] [color=ff")

@@ -64,6 +64,7 @@ def register_language_fonts() -> None:
 register_language_fonts()
 
 _MIRRORED = {"left": "right", "right": "left"}
+ELLIPSIS = "…"
 _MARKUP_EDGES = re.compile(r"^((?:\[[a-z]+(?:=[^\]]*)?\])*)(.*?)((?:\[/[a-z]+\])*)$", re.S)
 # Text is measured against the wrap width less this share, so Kivy never rewraps a line we
 # made (its own measure may differ by a pixel).
@@ -101,12 +102,7 @@ class BidiLabel(LargeText, Label):
         self._trigger_texture()
 
     def texture_update(self, *largs):
-        options = self._label.options
-        options["halign"] = _MIRRORED.get(self.halign, self.halign) if self.rtl else self.halign
-        shorten_from = self.shorten_from
-        options["shorten_from"] = (
-            _MIRRORED.get(shorten_from, shorten_from) if self.rtl else shorten_from
-        )
+        self._mirror_options()
         text = self.text
         if not has_rtl(text):
             return super().texture_update(*largs)
@@ -116,8 +112,20 @@ class BidiLabel(LargeText, Label):
         # Markup: reorder what lies between the outer tags ([s]title[/s]), keep the tags.
         opening, inner, closing = _MARKUP_EDGES.match(text).groups()
         visual = escape_markup(self._visual(_unescape_markup(inner)))
+        self._draw_markup(f"{opening}{visual}{closing}")
+
+    def _mirror_options(self) -> None:
+        options = self._label.options
+        options["halign"] = _MIRRORED.get(self.halign, self.halign) if self.rtl else self.halign
+        shorten_from = self.shorten_from
+        options["shorten_from"] = (
+            _MIRRORED.get(shorten_from, shorten_from) if self.rtl else shorten_from
+        )
+
+    def _draw_markup(self, markup: str) -> None:
+        """Draw ``markup`` (already in visual order) instead of :attr:`text`."""
         colour = get_hex_from_color(self.disabled_color if self.disabled else self.color)
-        self._label.text = f"[color={colour}]{opening}{visual}{closing}[/color]"
+        self._label.text = f"[color={colour}]{markup}[/color]"
         self.texture = None
         self._label.refresh()
         self.texture = self._label.texture
@@ -147,6 +155,101 @@ class BidiLabel(LargeText, Label):
 
 class WrapLabel(BidiLabel):
     """Wraps to its width and grows to fit its text (for vertical stacks)."""
+
+
+class HeadingLabel(WrapLabel):
+    """A wrapping heading of at most :attr:`max_shown_lines` lines.
+
+    A longer text (the feed allows a 4000-character title) is cut after the last word that
+    fits and ends in "…" at its logical end, which in Arabic is the left of the last line.
+    :attr:`cut` says it was, so the screen can show the whole text where it scrolls.
+    """
+
+    max_shown_lines = NumericProperty(0)  # 0: no limit
+    cut = BooleanProperty(False)
+    #: For tests/ui/test_accessibility_ui.py: this ellipsis is by design (the whole text is
+    #: shown elsewhere on the screen).
+    may_shorten = True
+
+    def on_max_shown_lines(self, *_args) -> None:
+        self._trigger_texture()
+
+    def one_line_height(self) -> float:
+        """The height of one line of this label's text, in its font and size."""
+        return self._label.get_extents("Åg")[1]
+
+    def texture_update(self, *largs):
+        lines = self._lines_to_show()
+        self.cut = lines is not None
+        if lines is None:
+            return super().texture_update(*largs)
+        self._mirror_options()
+        visual = display_text("\n".join(lines), self.rtl)
+        if self.markup:
+            opening, _inner, closing = _MARKUP_EDGES.match(self.text).groups()
+            return self._draw_markup(f"{opening}{escape_markup(visual)}{closing}")
+        self._label.text = visual
+        return Label.texture_update(self, *largs)
+
+    def _lines_to_show(self) -> list[str] | None:
+        """The logical lines to draw when the text needs more than the limit, else None."""
+        width = self.text_size[0]
+        if not self.max_shown_lines or not width or not self.text.strip():
+            return None
+        text = self.text
+        if self.markup:
+            text = _unescape_markup(_MARKUP_EDGES.match(text).group(2))
+        budget = (width - self.padding[0] - self.padding[2]) * _WRAP_SLACK
+        limit = int(self.max_shown_lines)
+        lines: list[str] = []
+        for line in self._lines(text, budget):
+            lines.append(line)
+            if len(lines) > limit:
+                break
+        else:
+            return None
+        kept = lines[:limit]
+        kept[-1] = self._with_ellipsis(kept[-1], budget)
+        return kept
+
+    def _width(self, text: str) -> float:
+        return self._label.get_extents(display_text(text, self.rtl))[0]
+
+    def _lines(self, text: str, budget: float):
+        """``text`` wrapped at words into lines that fit ``budget``; a word too long for a
+        line of its own is broken between characters."""
+        for paragraph in text.split("\n"):
+            current = ""
+            for word in paragraph.split(" "):
+                candidate = f"{current} {word}" if current else word
+                if self._width(candidate) <= budget:
+                    current = candidate
+                    continue
+                if current:
+                    yield current
+                current = word
+                while len(current) > 1 and self._width(current) > budget:
+                    fits = self._fitting_prefix(current, budget)
+                    yield current[:fits]
+                    current = current[fits:]
+            yield current
+
+    def _fitting_prefix(self, text: str, budget: float) -> int:
+        low, high = 1, len(text)  # the first character always goes, or nothing moves on
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self._width(text[:middle]) <= budget:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    def _with_ellipsis(self, line: str, budget: float) -> str:
+        line = line.rstrip()
+        while line and self._width(line + ELLIPSIS) > budget:
+            line = line.rsplit(" ", 1)[0] if " " in line else line[:-1]
+            line = line.rstrip()
+        return line + ELLIPSIS
 
 
 class LineLabel(BidiLabel):

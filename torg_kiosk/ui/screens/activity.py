@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, StringProperty
+from kivy.properties import AliasProperty, BooleanProperty, StringProperty
 
 from torg_kiosk.domain import present
 from torg_kiosk.ui.screens.base import KioskScreen
+
+#: The most lines the title takes; a longer one ends in "…" and is shown whole at the top of
+#: the description. Fewer when the description would have no room left (see _fit_title).
+MAX_TITLE_LINES = 3
+#: Lines of the description that stay in view beside or above its page buttons.
+MIN_DESCRIPTION_LINES = 3
 
 
 class ActivityScreen(KioskScreen):
@@ -23,6 +30,18 @@ class ActivityScreen(KioskScreen):
     fallback_note = StringProperty("")
     link = StringProperty("")
     cancelled = BooleanProperty(False)
+    #: The title label had to shorten the title (set by the label, see activity.kv).
+    title_cut = BooleanProperty(False)
+
+    def _get_shown_description(self) -> str:
+        if not self.title_cut:
+            return self.description
+        return f"{self.title}\n\n{self.description}" if self.description else self.title
+
+    #: What the scrolling area shows: the description, after the whole title if it was cut.
+    shown_description = AliasProperty(
+        _get_shown_description, bind=("title", "description", "title_cut"), cache=True
+    )
 
     def refresh(self) -> None:
         schedule = self.app.schedule
@@ -42,6 +61,30 @@ class ActivityScreen(KioskScreen):
         self.cancelled = shown["cancelled"]
         self.link = shown["link"]  # the QR redraws only when the link changes
         self.ids.description_pages.show_offset(0)  # a new activity opens at its first page
+
+    def on_kv_post(self, base_widget) -> None:
+        super().on_kv_post(base_widget)
+        self._trigger_fit_title = Clock.create_trigger(self._fit_title, -1)
+        pages = self.ids.description_pages
+        self.ids.title.bind(height=self._trigger_fit_title, font_size=self._trigger_fit_title)
+        pages.bind(height=self._trigger_fit_title)
+        pages.ids.pager.bind(minimum_height=self._trigger_fit_title)
+        self.app.bind(portrait=self._trigger_fit_title)
+
+    def _fit_title(self, *_args) -> None:
+        """As many title lines (1 to MAX_TITLE_LINES) as leave the description its page
+        buttons and MIN_DESCRIPTION_LINES of text.
+
+        The description area takes the height the column has left, so its height plus the
+        title's is the same however many lines the title shows: the answer does not move
+        when the title changes because of it.
+        """
+        title, pages = self.ids.title, self.ids.description_pages
+        buttons, text = pages.ids.pager.minimum_height, MIN_DESCRIPTION_LINES * pages.overlap
+        # Landscape: the buttons stand beside the text; portrait: under it.
+        needed = buttons + text if self.app.portrait else max(buttons, text)
+        room = pages.height + title.height - needed
+        title.max_shown_lines = max(1, min(MAX_TITLE_LINES, int(room // title.one_line_height())))
 
     def spoken_text(self, language: str) -> str:
         """Title, time, room and description; "AVLYST" first when it is cancelled."""
