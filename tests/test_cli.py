@@ -64,12 +64,13 @@ def test_a_missing_site_is_one_clear_line_and_exit_2(tmp_path):
     assert "atlantis" in result.stderr and "heggedal" in result.stderr
 
 
-def test_an_unwritable_database_is_one_clear_line_and_exit_2(tmp_path):
+def test_a_data_folder_that_is_a_file_is_one_failed_line_per_source_and_exit_1(tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be")
     result = torg_sync("--data", str(blocker), "once")
-    assert result.returncode == 2
-    assert "Cannot open the database" in result.stderr
+    assert result.returncode == 1
+    [line] = result.stdout.splitlines()
+    assert line.startswith("demo: FAILED — ") and "Check that the data folder exists" in line
     assert "Traceback" not in result.stderr
 
 

@@ -34,6 +34,7 @@ RANGES = {
     "sync": {
         "sync_interval_minutes": (1, 24 * 60),
         "sync_jitter_seconds": (0, 3600),
+        "busy_timeout_seconds": (1, 300),
     },
     "panel": {
         "panel.width_mm": (50, 5000),

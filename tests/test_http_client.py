@@ -251,6 +251,47 @@ def test_a_server_that_never_answers_times_out():
     assert error.retryable
 
 
+class HalfAnswer(BaseHTTPRequestHandler):
+    """Promises 10,000 bytes, sends 100 and hangs up."""
+
+    def log_message(self, format, *args):
+        pass
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "10000")
+        self.end_headers()
+        self.wfile.write(b"[" + b" " * 99)
+        self.wfile.flush()
+        self.connection.shutdown(socket.SHUT_RDWR)
+
+
+class HangUp(BaseHTTPRequestHandler):
+    """Takes the request and closes the connection without a word."""
+
+    def log_message(self, format, *args):
+        pass
+
+    def do_GET(self):
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)
+
+
+@pytest.mark.parametrize(
+    ("handler", "what"),
+    [(HalfAnswer, "stopped in the middle of its answer"), (HangUp, "hung up without answering")],
+)
+def test_a_server_that_answers_and_cuts_off_is_not_called_unreachable(handler, what):
+    """Regression: it was "could not reach … Check the network cable or Wi-Fi": the network
+    was fine, the server hung up."""
+    limits = HttpLimits(connect_timeout=1, read_timeout=2, deadline=10, retries=0)
+    with serve_handler(handler) as srv, HttpClient(limits, server="feed server") as http:
+        error = fails("cut_off", http.get, srv.url + "/feed.json")
+    assert what in error.message and "The network works" in error.message
+    assert "cable" not in error.message and error.retryable
+
+
 def test_an_answer_over_max_bytes_is_refused():
     limits = HttpLimits(max_bytes=1000, retries=0)
     with serve_replies(Reply(200, b" " * 5000, JSON)) as srv, HttpClient(limits) as http:

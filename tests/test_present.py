@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
 
 from torg_kiosk.base.clock import OSLO
 from torg_kiosk.base.settings import LocalText, OpeningHours, Service, load_site
 from torg_kiosk.domain import present
 from torg_kiosk.domain.i18n import translator
+from torg_kiosk.domain.status import NETWORK_CODES, kiosk_status
 from torg_kiosk.store.schedule import DataFreshness, OccurrenceView
 
 NOW = datetime(2026, 12, 3, 10, 15, tzinfo=OSLO)
+REPO = Path(__file__).resolve().parents[1]
 CLOSED = ()
 
 
@@ -125,13 +130,77 @@ def test_the_status_line_says_when_the_data_was_updated():
 
 def test_the_status_line_says_offline_with_data_from_yesterday():
     yesterday = datetime(2026, 12, 2, 21, 0, tzinfo=OSLO)
-    stale = DataFreshness(yesterday, NOW - yesterday, ("central",))
+    stale = DataFreshness(yesterday, NOW - yesterday, ("central",), ("connection",))
     assert present.status_line(stale, NOW) == "Uten nett — viser data fra i går 21:00"
 
 
 def test_the_status_line_before_any_data_says_it_is_fetching():
     assert present.status_line(None, NOW) == "Henter program …"
     assert present.status_line(DataFreshness(None, None, ()), NOW) == "Henter program …"
+
+
+TEN_AGO = NOW - timedelta(minutes=10)
+
+
+def failing(*codes: str, data_from=TEN_AGO) -> DataFreshness:
+    age = NOW - data_from if data_from else None
+    return DataFreshness(data_from, age, tuple(f"source-{c}" for c in codes), codes)
+
+
+@pytest.mark.parametrize(
+    ("freshness", "storage", "line"),
+    [
+        (failing("connection"), None, "Uten nett — viser data fra {t}"),
+        (failing("timeout", data_from=None), None, "Uten nett — prøver igjen snart"),
+        (failing("http_status"), None, "Nytt program avvist — viser data fra {t}"),
+        (failing("not_json"), None, "Nytt program avvist — viser data fra {t}"),
+        (failing("cut_off", data_from=None), None, "Programmet ble avvist — prøver igjen snart"),
+        (failing("disk_full"), None, "Lagringsfeil — viser data fra {t}"),
+        (failing(), "database_busy", "Lagringsfeil — viser data fra {t}"),
+        (failing("connection"), "read_only", "Lagringsfeil — viser data fra {t}"),
+        (None, "needs_rebuild", "Lagringsfeil — programmet er ikke tilgjengelig"),
+        (failing(data_from=None), None, "Henter program …"),
+    ],
+)
+def test_the_status_line_tells_network_refused_feed_storage_and_first_fetch_apart(
+    freshness, storage, line
+):
+    """Regression: every failure was *Uten nett*, also a refused feed and a locked disk."""
+    status = kiosk_status(freshness, storage_problem=storage)
+    expected = line.format(t=present.clock_text(TEN_AGO))
+    assert present.status_line(status, NOW) == expected
+
+
+def test_old_data_with_no_failure_to_blame_is_not_called_offline():
+    old = NOW - timedelta(hours=3)
+    assert present.status_line(DataFreshness(old, NOW - old, ()), NOW) == (
+        f"Viser data fra {present.clock_text(old)}"
+    )
+
+
+CANNOT_FETCH = "Programmet kan ikke hentes akkurat nå."
+NOT_AVAILABLE = "Programmet er ikke tilgjengelig akkurat nå."
+
+
+@pytest.mark.parametrize(
+    ("status", "notice"),
+    [
+        (kiosk_status(None), "Henter program …"),
+        (kiosk_status(failing("connection", data_from=None)), CANNOT_FETCH),
+        (kiosk_status(failing("not_a_feed", data_from=None)), NOT_AVAILABLE),
+        (kiosk_status(None, storage_problem="needs_rebuild"), NOT_AVAILABLE),
+    ],
+)
+def test_where_the_programme_would_be_the_screen_says_why_it_is_not(status, notice):
+    assert present.programme_notice(status) == notice
+
+
+def test_every_code_the_fetch_gives_for_an_unreachable_server_counts_as_no_network():
+    """The codes the screen calls *Uten nett* are codes the HTTP client really gives."""
+    client = (REPO / "torg_kiosk" / "sync" / "http_client.py").read_text(encoding="utf-8")
+    for code in NETWORK_CODES:
+        assert f'"{code}"' in client
+    assert '"cut_off"' in client and "cut_off" not in NETWORK_CODES
 
 
 def test_an_empty_day_tells_what_is_on_next():

@@ -137,3 +137,44 @@ def test_a_sync_stopped_midway_is_not_handed_on():
     while loop.alive and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not loop.alive and handed == []
+
+
+@dataclass(frozen=True)
+class Locked:
+    """A result as the sync gives it when the database stayed locked past its timeout."""
+
+    retry_soon: bool = True
+
+    def line(self) -> str:
+        return "central: FAILED — the database stayed locked"
+
+
+def test_after_a_round_the_database_was_locked_it_tries_again_before_the_interval():
+    rounds = iter([[Locked()], []])
+    done = threading.Event()
+    runs = []
+
+    def sync_once():
+        runs.append(time.monotonic())
+        return next(rounds)
+
+    loop = SyncLoop(sync_once, interval_seconds=3600, retry_seconds=0.05, rounds=2)
+    worker = threading.Thread(target=lambda: (loop.run(), done.set()), daemon=True)
+    worker.start()
+    try:
+        assert done.wait(10), "the second round waited for the hour-long interval"
+    finally:
+        loop.stop()
+    assert len(runs) == 2
+
+
+def test_a_round_that_went_well_waits_the_whole_interval():
+    done = threading.Event()
+    loop = SyncLoop(lambda: [], interval_seconds=3600, retry_seconds=0.05, rounds=2)
+    worker = threading.Thread(target=lambda: (loop.run(), done.set()), daemon=True)
+    worker.start()
+    try:
+        assert not done.wait(0.5)
+        assert loop.runs == 1
+    finally:
+        loop.stop()

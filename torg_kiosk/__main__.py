@@ -8,13 +8,39 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
+from pathlib import Path
 
 from torg_kiosk.base.clock import ArgumentError
 from torg_kiosk.base.settings import ConfigError
 from torg_kiosk.kiosk_args import parse_args
 from torg_kiosk.services import build_app, build_services, kiosk_config
+from torg_kiosk.store.database import storage_problem
 
 EXIT_BAD_CONFIG = 2
+
+
+def kivy_home(data_dir: Path) -> str:
+    """``<data_dir>/kivy-home``, or a fresh temporary folder when the data folder cannot
+    hold it (read-only, full, not ours): the screen starts whatever the disk does, and says
+    so in one line on stderr (the journal)."""
+    home = data_dir / "kivy-home"
+    # A full disk still lets a folder or an empty file be made: ask the disk itself first.
+    problem = storage_problem(home / "config.ini")
+    if problem is None:
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+            return str(home)
+        except OSError as error:
+            problem = error.strerror or str(error)
+    fallback = tempfile.mkdtemp(prefix="torg-kiosk-kivy-home-")
+    print(
+        f"torg-kiosk: Kivy keeps its settings and logs in {fallback} for now, not in {home}: "
+        f"{problem}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return fallback
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,16 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # Kivy reads these when it is first imported: a private home (its config.ini and logs
     # stay with the kiosk's data) and no parsing of our own command line.
-    os.environ.setdefault("KIVY_HOME", str(kiosk.data_dir / "kivy-home"))
-    try:
-        os.makedirs(os.environ["KIVY_HOME"], exist_ok=True)
-    except OSError as error:
-        print(
-            f"torg-kiosk: cannot create the folder {os.environ['KIVY_HOME']}: {error}. "
-            "Check data_dir in kiosk.toml (or --data) and the kiosk user's permissions.",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_CONFIG
+    if "KIVY_HOME" not in os.environ:
+        os.environ["KIVY_HOME"] = kivy_home(kiosk.data_dir)
     os.environ["KIVY_NO_ARGS"] = "1"
     from torg_kiosk.ui.bootstrap import configure_kivy
 

@@ -25,6 +25,7 @@ from torg_kiosk.base.clock import make_clock
 from torg_kiosk.base.settings import KioskConfig, SiteConfig, load_kiosk_config, load_site
 from torg_kiosk.domain.speech import Speaker
 from torg_kiosk.kiosk_args import KioskArgs
+from torg_kiosk.store.reader import ScheduleReader
 from torg_kiosk.store.schedule import Schedule
 from torg_kiosk.sync.loop import SyncLoop, database_path, make_sync_once
 
@@ -42,7 +43,9 @@ class KioskServices:
     """Everything the screen uses that is not the screen itself.
 
     ``open_schedule`` gives the read side, or None while the first sync has not yet created
-    the database (the app asks again after each sync). ``sync`` is the kiosk's one sync loop,
+    the database or it cannot be read (the app asks again after each sync); a
+    :class:`~torg_kiosk.store.reader.ScheduleReader` also says why (``problem``) and drops a
+    schedule the screen could not read (``forget``). ``sync`` is the kiosk's one sync loop,
     not started: the app starts it, on its own thread, once the first frame is drawn.
     """
 
@@ -81,7 +84,7 @@ def build_services(
         config=config,
         site=site,
         clock=clock,
-        open_schedule=schedule_opener(database_path(config)),
+        open_schedule=schedule_opener(database_path(config), config.busy_timeout_seconds),
         sync=sync_loop(config, site, clock),
         speaker=speaker or Speaker(),
     )
@@ -96,19 +99,10 @@ def sync_loop(config: KioskConfig, site: SiteConfig, clock: Clock) -> SyncLoop:
     )
 
 
-def schedule_opener(path: Path) -> ScheduleOpener:
-    """Opens the read side of the database at ``path`` once it exists, then keeps it open."""
-    opened: list[Schedule] = []
-
-    def open_schedule() -> Schedule | None:
-        if not opened and path.exists():
-            try:
-                opened.append(Schedule.open(path))
-            except Exception as error:  # the sync thread may still be creating it
-                log.info("schedule not readable yet: %s", error)
-        return opened[0] if opened else None
-
-    return open_schedule
+def schedule_opener(path: Path, busy_timeout: float = 10) -> ScheduleReader:
+    """Opens the read side of the database at ``path`` once it holds a schedule, keeps it
+    open while it is good, and opens it again after a rebuild (see ScheduleReader)."""
+    return ScheduleReader(path, busy_timeout=busy_timeout)
 
 
 def build_app(services: KioskServices, *, windowed: bool = False) -> KioskApp:

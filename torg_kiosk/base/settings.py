@@ -82,8 +82,11 @@ PATTERNS = ("waves", "fjord", "leaves", "dots", "stripes", "hills", "boats", "gr
 CALENDAR_KINDS = ("ical", "feed")
 KIOSK_KEYS = (
     *("site", "data_dir", "language", "sync_interval_minutes", "sync_jitter_seconds"),
-    *("feed", "panel", "idle"),
+    *("busy_timeout_seconds", "feed", "panel", "idle"),
 )
+#: How long a write waits for another program's lock on the database (kiosk.toml's
+#: ``busy_timeout_seconds``; the store's own default is the same).
+DEFAULT_BUSY_TIMEOUT_SECONDS = 10
 SITE_KEYS = (
     *("id", "name", "character", "address", "timezone", "opening_hours"),
     *("innbyggerservice", "services", "theme", "calendars"),
@@ -265,6 +268,9 @@ class KioskConfig:
     idle: IdleConfig
     #: The folder ``kiosk.toml`` was read from: its ``sites/`` are the torg this kiosk knows.
     config_dir: Path
+    #: How long a database write waits for another program's lock before the sync gives up
+    #: for this round (and tries again soon).
+    busy_timeout_seconds: int = DEFAULT_BUSY_TIMEOUT_SECONDS
 
 
 def config_dir(*, system_dir: Path | None = None) -> Path:
@@ -327,6 +333,9 @@ def load_kiosk_config(path: Path | None = None) -> KioskConfig:
         language=root.choice("language", LANGUAGE_CODES, DEFAULT_LANGUAGE),
         sync_interval_minutes=root.integer("sync_interval_minutes", 1, 24 * 60),
         sync_jitter_seconds=root.integer("sync_jitter_seconds", 0, 3600, 0),
+        busy_timeout_seconds=root.integer(
+            "busy_timeout_seconds", 1, 300, DEFAULT_BUSY_TIMEOUT_SECONDS
+        ),
         feed=FeedConfig(
             url=feed.url("url", allow_empty=True),
             central_url=feed.url("central_url", allow_empty=True),

@@ -11,7 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from torg_kiosk.base.settings import OpeningHours, Service
+from torg_kiosk.domain import status as kinds
 from torg_kiosk.domain.i18n import N_, category_name, long_date, time_text, tr, weekday_name
+from torg_kiosk.domain.status import KioskStatus, kiosk_status
 from torg_kiosk.store.schedule import DataFreshness, OccurrenceView, in_language
 
 
@@ -133,21 +135,65 @@ def detail(occurrence: OccurrenceView, language: str = "nb") -> dict:
     }
 
 
-def status_line(freshness: DataFreshness | None, now: datetime, language: str = "nb") -> str:
-    """``Oppdatert 10:42`` or ``Uten nett — viser data fra i går 21:00``."""
-    if freshness is None or freshness.last_success is None:
-        return tr(N_("Henter program …"), language)
-    when = freshness.last_success
-    if not freshness.is_stale():
+#: The status line per kind of status: (with a programme on screen, without one).
+_STATUS_LINES = {
+    kinds.NO_NETWORK: (
+        N_("Uten nett — viser data fra {when}"),
+        N_("Uten nett — prøver igjen snart"),
+    ),
+    kinds.FEED_REFUSED: (
+        N_("Nytt program avvist — viser data fra {when}"),
+        N_("Programmet ble avvist — prøver igjen snart"),
+    ),
+    kinds.STORAGE: (
+        N_("Lagringsfeil — viser data fra {when}"),
+        N_("Lagringsfeil — programmet er ikke tilgjengelig"),
+    ),
+    kinds.STALE: (N_("Viser data fra {when}"), N_("Henter program …")),
+}
+
+
+def status_line(
+    status: KioskStatus | DataFreshness | None, now: datetime, language: str = "nb"
+) -> str:
+    """``Oppdatert 10:42``, ``Uten nett — viser data fra i går 21:00``, ``Lagringsfeil — …``.
+
+    ``status`` is a :class:`~torg_kiosk.domain.status.KioskStatus`, or the schedule's
+    freshness alone (None: no schedule yet), which is read the same way.
+    """
+    if not isinstance(status, KioskStatus):
+        status = kiosk_status(status)
+    when = status.data_from
+    if status.kind == kinds.OK and when is not None:
         return tr(N_("Oppdatert {time}"), language, time=clock_text(when))
+    if status.kind not in _STATUS_LINES:
+        return tr(N_("Henter program …"), language)
+    with_data, without = _STATUS_LINES[status.kind]
+    if when is None:
+        return tr(without, language)
+    return tr(with_data, language, when=_when_text(when, now, language))
+
+
+def programme_notice(status: KioskStatus, language: str = "nb") -> str:
+    """What stands where the programme would be while there is none to show."""
+    if status.kind == kinds.FETCHING:
+        return tr(N_("Henter program …"), language)
+    if status.kind == kinds.NO_NETWORK:
+        return tr(N_("Programmet kan ikke hentes akkurat nå."), language)
+    return tr(N_("Programmet er ikke tilgjengelig akkurat nå."), language)
+
+
+def _when_text(when: datetime, now: datetime, language: str) -> str:
+    """``21:00`` today, ``i går 21:00``, else ``25.11. 21:00``: short, because the status
+    line shares its row with the buttons (the day's name and month would not fit there)."""
     today = now.date()
     if when.date() == today:
         day = ""
     elif when.date() == today - timedelta(days=1):
         day = tr(N_("i går"), language) + " "
     else:
-        day = day_text(when.date(), language) + " "
-    return tr(N_("Uten nett — viser data fra {when}"), language, when=f"{day}{clock_text(when)}")
+        day = tr(N_("{day}.{month}."), language, day=when.day, month=when.month) + " "
+    return f"{day}{clock_text(when)}"
 
 
 def now_and_next_lines(

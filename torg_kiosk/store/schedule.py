@@ -3,10 +3,16 @@
 Every question takes ``now`` (aware) from the caller, so tests and demos pin the clock. Days
 are Europe/Oslo calendar days, computed from local midnights, so the 23- and 25-hour days of
 the DST switches and activities that cross midnight come out right.
+
+Whatever the file does, a question raises nothing but a
+:class:`~torg_kiosk.store.database.StoreError` saying what it means:
+:class:`~torg_kiosk.store.database.ScheduleNeedsRebuild` for a damaged file (the next sync
+sets it aside and builds a new one), another kind for a disk that fails.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from dataclasses import dataclass
@@ -15,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 
 from torg_kiosk.base.clock import OSLO, local_midnight, parse_utc_text, utc_text
+from torg_kiosk.store.database import BUSY_TIMEOUT_SECONDS, is_damage, storage_error
 from torg_kiosk.store.rows import decode_document
 from torg_kiosk.store.schema import OCCURRENCES, SYNC_STATUS
 
@@ -139,6 +146,7 @@ class SourceStatus:
     activities: int
     skipped: int
     last_error: str | None
+    last_error_code: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -152,6 +160,8 @@ class DataFreshness:
     last_success: datetime | None  # newest success over all sources (local time)
     age: timedelta | None
     failing: tuple[str, ...]  # sources whose last attempt failed
+    #: Why they failed: each failing source's ``last_error_code`` (fetch, parser or store).
+    error_codes: tuple[str, ...] = ()
 
     def is_stale(self, limit: timedelta = timedelta(hours=1)) -> bool:
         return self.age is None or self.age > limit or bool(self.failing)
@@ -161,24 +171,69 @@ _SELECT_OCCURRENCES = f"SELECT {OCCURRENCES.column_list} FROM occurrences"
 _OccurrenceRow = OCCURRENCES.row_type
 
 
-class Schedule:
-    """Read-only questions about the stored schedule. Cheap to create; one per thread."""
+class ScheduleNotReady(Exception):
+    """The file is there but holds no schedule yet: the first sync is still creating it (or
+    it is empty). Ask again after the next sync."""
 
-    def __init__(self, conn: sqlite3.Connection):
+
+def _reading(method):
+    """Any SQLite error in ``method`` comes out as the StoreError it means."""
+
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise storage_error(self.path, error) from error
+
+    return read
+
+
+class Schedule:
+    """Read-only questions about the stored schedule. Cheap to create; one per thread.
+
+    ``immutable`` is True when the file could only be opened as an unchanging file (see
+    :meth:`open`): the owner then opens it again once a sync could write.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None, *, immutable=False):
         self._conn = conn
+        self.path = path if path is not None else _database_path(conn)
+        self.immutable = immutable
         # (source, activity id) → (category, document). Activities change only when a sync
         # commits, which moves PRAGMA data_version; until then a day's list needs no join.
         self._activities: dict[tuple[str, str], tuple[str, str]] = {}
         self._data_version: int | None = None
 
     @classmethod
-    def open(cls, db_path: Path | str) -> Schedule:
-        """A read-only connection: the screen never writes schedule data."""
-        uri = f"{Path(db_path).resolve().as_uri()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=10)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA busy_timeout=10000")
-        return cls(conn)
+    def open(cls, db_path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Schedule:
+        """A read-only connection: the screen never writes schedule data.
+
+        Reading a WAL database needs its ``-shm`` file, which the first reader creates. When
+        that cannot be done (a read-only folder or file system, a full disk), the file is
+        opened ``immutable``: no ``-shm``, no locks. That is safe there, because no writer
+        can work without the ``-shm`` either, so the file cannot change under the screen;
+        a copy would cost the disk or memory the file takes (tens of MB). Raises
+        :class:`ScheduleNotReady` for a file with no schedule in it yet, and a
+        :class:`~torg_kiosk.store.database.StoreError` when it cannot be read at all.
+        """
+        path = Path(db_path).absolute()
+        uri = f"{path.as_uri()}?mode=ro"
+        try:
+            conn, ready = _connect(uri, busy_timeout)
+            immutable = False
+        except sqlite3.Error as error:
+            if is_damage(error):
+                raise storage_error(path, error) from None
+            try:
+                conn, ready = _connect(f"{uri}&immutable=1", busy_timeout)
+            except sqlite3.Error as second:
+                raise storage_error(path, second) from None
+            immutable = True
+        if not ready:
+            conn.close()
+            raise ScheduleNotReady(f"{path} holds no schedule yet.")
+        return cls(conn, path, immutable=immutable)
 
     def close(self) -> None:
         self._conn.close()
@@ -233,6 +288,7 @@ class Schedule:
 
     # -- occurrences ------------------------------------------------------------------------
 
+    @_reading
     def on_day(self, site: str, day: date, *, category: str | None = None) -> list[OccurrenceView]:
         """Everything at ``site`` that touches the local day ``day``, in start order."""
         day_start = local_midnight(day)
@@ -290,6 +346,7 @@ class Schedule:
     def categories(self, site: str, day: date) -> list[str]:
         return sorted({o.category for o in self.on_day(site, day)})
 
+    @_reading
     def occurrence(self, key: str) -> OccurrenceView | None:
         source, activity_id, start = key.split("|", 2)
         rows = self._tuples(
@@ -300,6 +357,7 @@ class Schedule:
 
     # -- announcements and status ------------------------------------------------------------
 
+    @_reading
     def announcements(self, site: str, now: datetime) -> list[AnnouncementView]:
         stamp = utc_text(now)
         rows = self._conn.execute(
@@ -318,6 +376,7 @@ class Schedule:
             for row in rows
         ]
 
+    @_reading
     def sync_status(self) -> list[SourceStatus]:
         rows = self._conn.execute(
             f"SELECT {SYNC_STATUS.column_list} FROM sync_status ORDER BY source"
@@ -332,6 +391,7 @@ class Schedule:
                 activities=row["activities"],
                 skipped=row["skipped"],
                 last_error=row["last_error"],
+                last_error_code=row["last_error_code"],
             )
             for row in rows
         ]
@@ -344,11 +404,33 @@ class Schedule:
             last_success=newest,
             age=(now - newest) if newest else None,
             failing=tuple(s.source for s in statuses if s.last_error),
+            error_codes=tuple(s.last_error_code for s in statuses if s.last_error_code),
         )
 
+    @_reading
     def site_name(self, site: str) -> str | None:
         row = self._conn.execute("SELECT name FROM sites WHERE id = ? LIMIT 1", (site,)).fetchone()
         return row["name"] if row else None
+
+
+def _connect(uri: str, busy_timeout: float) -> tuple[sqlite3.Connection, bool]:
+    """A read-only connection and whether the file holds a schedule: the first read (which
+    makes the ``-shm``) is done here, so :meth:`Schedule.open` sees whether it can be."""
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=busy_timeout)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        found = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sync_status'"
+        ).fetchone()[0]
+    except BaseException:
+        conn.close()
+        raise
+    return conn, bool(found)
+
+
+def _database_path(conn: sqlite3.Connection) -> Path:
+    return Path(conn.execute("PRAGMA database_list").fetchone()[2])
 
 
 def _local(text: str | None) -> datetime | None:

@@ -5,7 +5,9 @@ source replaces all of that source's rows in one transaction (``db.atomic()``), 
 or a power cut — only ever sees the old snapshot or the new one, never a mix. Also the few
 reads the sync itself needs about a source: its status, its stored documents and bytes.
 
-Every statement names its columns from :mod:`torg_kiosk.store.schema`.
+Every statement names its columns from :mod:`torg_kiosk.store.schema`. An SQLite error comes
+out as the :class:`StoreError` it means (:func:`torg_kiosk.store.database.storage_error`): a
+lock held too long, a full or read-only disk, a damaged file.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from torg_kiosk.base.clock import utc_text
 # sync.cli and sync.loop import these two from here; they live in store.database.
 from torg_kiosk.store.database import StoreError as StoreError
 from torg_kiosk.store.database import open_db as open_db
+from torg_kiosk.store.database import storage_errors
 from torg_kiosk.store.records import Occurrence, ParsedSource, Skipped, Window
 from torg_kiosk.store.rows import RowChunk, occurrence_row, rows_of
 from torg_kiosk.store.schema import (
@@ -89,7 +92,7 @@ def write_snapshot(
     source = meta.source
     conn = db.conn
     counts = SnapshotCounts()
-    with db.atomic():
+    with storage_errors(conn), db.atomic():
         for table in SNAPSHOT_TABLES:
             conn.execute(f"DELETE FROM {table.name} WHERE source = ?", (source,))
         for chunk in chunks:
@@ -146,7 +149,7 @@ def replace_occurrences(
     the data is no fresher than before.
     """
     conn = db.conn
-    with db.atomic():
+    with storage_errors(conn), db.atomic():
         conn.execute("DELETE FROM occurrences WHERE source = ?", (meta.source,))
         conn.executemany(_INSERT_OCCURRENCE, (occurrence_row(meta.source, o) for o in occurrences))
         count = conn.execute(
@@ -158,14 +161,15 @@ def replace_occurrences(
 
 def stored_documents(db: sqlite_utils.Database, source: str) -> Iterator[str]:
     """A source's stored activities as feed v1 JSON (for expanding them again offline)."""
-    for (doc,) in db.execute("SELECT doc FROM activities WHERE source = ?", (source,)):
-        yield doc
+    with storage_errors(db.conn):
+        for (doc,) in db.execute("SELECT doc FROM activities WHERE source = ?", (source,)):
+            yield doc
 
 
 def record_unchanged(db: sqlite_utils.Database, meta: SourceMeta, *, now: datetime) -> None:
     """The source answered 'not modified' (or the same bytes): only the status row moves."""
     stamp = utc_text(now)
-    with db.atomic():
+    with storage_errors(db.conn), db.atomic():
         _upsert_status(
             db.conn,
             meta,
@@ -180,7 +184,7 @@ def record_failure(
     db: sqlite_utils.Database, meta: SourceMeta, *, now: datetime, code: str, message: str
 ) -> None:
     """The source failed: note why; the last good snapshot stays untouched."""
-    with db.atomic():
+    with storage_errors(db.conn), db.atomic():
         _upsert_status(
             db.conn, meta, last_attempt=utc_text(now), last_error=message, last_error_code=code
         )
@@ -199,10 +203,12 @@ def _upsert_status(conn: sqlite3.Connection, meta: SourceMeta, **fields: object)
 
 
 def source_status(db: sqlite_utils.Database, source: str) -> dict | None:
-    rows = list(db.query(_SELECT_STATUS, [source]))
+    with storage_errors(db.conn):
+        rows = list(db.query(_SELECT_STATUS, [source]))
     return rows[0] if rows else None
 
 
 def stored_body(db: sqlite_utils.Database, source: str) -> bytes | None:
-    row = db.execute("SELECT body FROM snapshots WHERE source = ?", (source,)).fetchone()
+    with storage_errors(db.conn):
+        row = db.execute("SELECT body FROM snapshots WHERE source = ?", (source,)).fetchone()
     return row[0] if row else None

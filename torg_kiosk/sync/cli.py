@@ -1,8 +1,10 @@
 """``torg-sync``: sync now, sync forever, show the status, show what is on today.
 
 A thin layer: each command loads the config, opens the store and calls one library function.
-Every failure a person can fix is one clear line on stderr and a non-zero exit, never a
-traceback.
+Every failure a person can fix is one clear line and a non-zero exit, never a traceback:
+exit 2 for a mistake in the command or the configuration; exit 1 when a source failed or
+the data folder is in trouble (locked, read-only, full, a damaged file), with one line per
+source for ``once`` and ``loop``.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from torg_kiosk.base.settings import (
     load_kiosk_config,
     load_site,
 )
-from torg_kiosk.store.schedule import Schedule
-from torg_kiosk.store.snapshots import StoreError, open_db
+from torg_kiosk.store.database import StoreError, storage_problem
+from torg_kiosk.store.problem_note import read_note
+from torg_kiosk.store.schedule import Schedule, ScheduleNotReady
 from torg_kiosk.sync.loop import SyncLoop
-from torg_kiosk.sync.pipeline import sync_all
+from torg_kiosk.sync.runner import ScheduleSync
 from torg_kiosk.sync.sources import sources_for
 
 EXIT_OK = 0
@@ -56,37 +59,44 @@ def _context(args) -> tuple[KioskConfig, SiteConfig, Path]:
     return config, site, data_dir / "kiosk.db"
 
 
-def _open(db_path: Path):
-    try:
-        return open_db(db_path)
-    except StoreError as error:
-        raise CliError(str(error)) from None
+def _schedule_sync(args, *, accept_shrink: bool = False) -> ScheduleSync:
+    config, site, db_path = _context(args)
+    return ScheduleSync(
+        db_path,
+        sources_for(config, [site]),
+        clock=lambda: _parse_now(getattr(args, "now", None)),
+        busy_timeout=config.busy_timeout_seconds,
+        accept_shrink=accept_shrink,
+    )
 
 
 def cmd_once(args) -> int:
-    config, site, db_path = _context(args)
-    db = _open(db_path)
-    results = sync_all(
-        db, sources_for(config, [site]), now=_parse_now(args.now), accept_shrink=args.accept_shrink
-    )
+    _parse_now(args.now)  # a bad --now is a usage error before anything is opened
+    sync = _schedule_sync(args, accept_shrink=args.accept_shrink)
+    try:
+        results = sync()
+    finally:
+        sync.close()
     for result in results:
         print(result.line())
     return EXIT_OK if all(r.ok for r in results) else EXIT_SOURCE_FAILED
 
 
 def cmd_loop(args) -> int:
-    config, site, db_path = _context(args)
-    db = _open(db_path)
-    sources = sources_for(config, [site])
+    config, _site, _db_path = _context(args)
+    sync = _schedule_sync(args)
     loop = SyncLoop(
-        lambda: sync_all(db, sources, now=datetime.now(OSLO)),
+        sync,
         interval_seconds=(args.interval or config.sync_interval_minutes) * 60,
         jitter_seconds=config.sync_jitter_seconds,
         rounds=args.rounds,
     )
     # systemd stops a service with SIGTERM: end the wait (or finish the sync under way), exit 0.
     signal.signal(signal.SIGTERM, lambda _signal, _frame: loop.stop())
-    loop.run(on_done=_print_results)
+    try:
+        loop.run(on_done=_print_results)
+    finally:
+        sync.close()
     return EXIT_OK
 
 
@@ -96,9 +106,16 @@ def _print_results(results: list) -> None:
 
 
 def _schedule(db_path: Path) -> Schedule:
+    """The read side, or a CliError / StoreError saying in one line why there is none."""
     if not db_path.exists():
         raise CliError(f"No data yet at {db_path}: run 'torg-sync once' first.")
-    return Schedule.open(db_path)
+    try:
+        return Schedule.open(db_path)
+    except ScheduleNotReady:
+        raise CliError(
+            f"{db_path} holds no schedule yet: run 'torg-sync once' (or wait for the kiosk's "
+            "first sync)."
+        ) from None
 
 
 def cmd_status(args) -> int:
@@ -111,7 +128,8 @@ def cmd_status(args) -> int:
     else:
         minutes = int(freshness.age.total_seconds() // 60)
         print(f"Last update: {freshness.last_success:%Y-%m-%d %H:%M} ({minutes} min ago)")
-    for status in schedule.sync_status():
+    statuses = schedule.sync_status()
+    for status in statuses:
         when = f"{status.last_success:%Y-%m-%d %H:%M}" if status.last_success else "never"
         line = f"{status.source}: {status.activities} activities, last success {when}"
         if status.skipped:
@@ -119,7 +137,18 @@ def cmd_status(args) -> int:
         if status.last_error:
             line += f" — ERROR: {status.last_error}"
         print(line)
-    return EXIT_SOURCE_FAILED if freshness.failing else EXIT_OK
+    trouble = bool(freshness.failing)
+    # What the database itself could not record: the sync's note, and the disk as it is now.
+    attempts = [status.last_attempt for status in statuses if status.last_attempt]
+    note = read_note(db_path.parent)
+    if note is not None and (not attempts or note.at >= max(attempts)):
+        print(f"Last sync at {note.at.astimezone(OSLO):%Y-%m-%d %H:%M}: FAILED — {note.message}")
+        trouble = True
+    problem = storage_problem(db_path)
+    if problem is not None:
+        print(f"Storage: {problem}")
+        trouble = True
+    return EXIT_SOURCE_FAILED if trouble else EXIT_OK
 
 
 def cmd_today(args) -> int:
@@ -199,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     except (CliError, ConfigError) as error:
         print(f"torg-sync: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except StoreError as error:  # the data folder or the file in it, not the command
+        print(f"torg-sync: {error}", file=sys.stderr)
+        return EXIT_SOURCE_FAILED
     except KeyboardInterrupt:
         return 130
 

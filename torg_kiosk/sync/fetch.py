@@ -59,7 +59,8 @@ class FetchError(HttpError):
     """A fetch that failed.
 
     ``code`` is one of 'timeout', 'deadline', 'too_large', 'http_status', 'not_a_feed',
-    'connection', 'not_found', 'bad_encoding'; ``retryable`` says whether trying again later
+    'connection' (the server could not be reached), 'cut_off' (it was, and hung up),
+    'not_found', 'bad_encoding'; ``retryable`` says whether trying again later
     may help; ``status`` is the HTTP status when there was one.
     """
 

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 
 import orjson
 import requests
+import urllib3
 
 USER_AGENT = "torg-kiosk/0.1"
 CHUNK_SIZE = 64 * 1024
@@ -267,6 +268,8 @@ class HttpClient:
         except requests.exceptions.Timeout as exc:
             raise _Retry(self._timed_out(url)) from exc
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as e:
+            if _was_connected(e):  # the server took the connection, then hung up
+                raise _Retry(self._cut_off(url, e, answered=False)) from e
             raise _Retry(self._unreachable(url, e)) from e
         except requests.exceptions.RequestException as exc:
             raise HttpError(
@@ -379,7 +382,7 @@ class HttpClient:
                 # A cut connection or a stalled read is worth another attempt.
                 if _is_timeout(exc):
                     raise _Retry(self._timed_out(url)) from exc
-                raise _Retry(self._unreachable(url, exc)) from exc
+                raise _Retry(self._cut_off(url, exc, answered=True)) from exc
             if not data:
                 break
             if decoder is not None:
@@ -426,6 +429,18 @@ class HttpClient:
         return HttpError(
             "timeout",
             f"The {self._server} at {url!r} did not answer in time. {self._meanwhile}",
+            retryable=True,
+            url=url,
+        )
+
+    def _cut_off(self, url: str, exc: BaseException, *, answered: bool) -> HttpError:
+        """The server was reached: the network works, the server (or a proxy) hung up."""
+        what = "stopped in the middle of its answer" if answered else "hung up without answering"
+        return HttpError(
+            "cut_off",
+            f"The {self._server} at {url!r} {what} ({type(exc).__name__}). The network works; "
+            f"if this keeps happening, ask the {self._server}'s operator to look at its log. "
+            f"{self._meanwhile}",
             retryable=True,
             url=url,
         )
@@ -490,6 +505,25 @@ def _limit_socket_wait(raw, seconds: float) -> None:
         # A closed socket reports itself on the next read.
         with contextlib.suppress(OSError):
             sock.settimeout(max(0.001, seconds))
+
+
+_HUNG_UP = (urllib3.exceptions.ProtocolError, requests.exceptions.ChunkedEncodingError)
+
+
+def _was_connected(exc: BaseException) -> bool:
+    """Whether a failed request had its connection made first (the server hung up on it),
+    rather than never reaching the server (refused, no route, no such name)."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, urllib3.exceptions.NewConnectionError):
+            return False
+        if isinstance(exc, _HUNG_UP):
+            return True
+        reason = getattr(exc, "reason", None)
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        exc = reason if isinstance(reason, BaseException) else inner or exc.__context__
+    return False
 
 
 def _is_timeout(exc: BaseException) -> bool:

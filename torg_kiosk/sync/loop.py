@@ -33,20 +33,30 @@ def make_sync_once(kiosk: KioskConfig, site: SiteConfig, clock: Callable[[], dat
     """A function that runs one sync of this kiosk's sources with its own DB connection.
 
     The sync modules are imported and the connection opened on first call, i.e. on the thread
-    that runs the loop: the screen's start-up pays for neither.
+    that runs the loop: the screen's start-up pays for neither. ``check_soon()`` on the
+    function asks the next round to read the whole file (the screen could not read it).
     """
     state: dict = {}
 
     def sync_once() -> list:
-        from torg_kiosk.store.snapshots import open_db
-        from torg_kiosk.sync.pipeline import sync_all
+        from torg_kiosk.sync.runner import ScheduleSync
         from torg_kiosk.sync.sources import sources_for
 
-        if "db" not in state:
-            state["db"] = open_db(database_path(kiosk))
-            state["sources"] = sources_for(kiosk, [site])
-        return sync_all(state["db"], state["sources"], now=clock())
+        if "sync" not in state:
+            state["sync"] = ScheduleSync(
+                database_path(kiosk),
+                sources_for(kiosk, [site]),
+                clock=clock,
+                busy_timeout=kiosk.busy_timeout_seconds,
+            )
+        return state["sync"]()
 
+    def check_soon() -> None:
+        if "sync" in state:
+            state["sync"].check_soon()
+        # Before the first round the file is checked anyway.
+
+    sync_once.check_soon = check_soon
     return sync_once
 
 
@@ -54,6 +64,8 @@ class SyncLoop:
     """Runs ``sync_once`` now and then every ``interval_seconds`` plus up to ``jitter_seconds``.
 
     The jitter keeps the eight kiosks from hitting the central server in the same second.
+    After a round with a result that asks to be retried soon (``retry_soon``: the database
+    was only locked), the wait is ``retry_seconds`` instead, if that is shorter.
     ``rounds`` (0: no end) stops the loop after that many syncs, for tests and one-off runs.
     A loop runs once: build a new one to run again.
     """
@@ -64,12 +76,14 @@ class SyncLoop:
         *,
         interval_seconds: float,
         jitter_seconds: float = 0,
+        retry_seconds: float = 60,
         rounds: int = 0,
         rng: random.Random | None = None,
     ):
         self._sync_once = sync_once
         self._interval = interval_seconds
         self._jitter = jitter_seconds
+        self._retry = retry_seconds
         self._rounds = rounds
         self._rng = rng or random.Random()
         self._stop = threading.Event()
@@ -96,7 +110,7 @@ class SyncLoop:
             on_done(results)
             if self._rounds and self.runs >= self._rounds:
                 break
-            self._wake.wait(self._next_wait())
+            self._wake.wait(self._next_wait(results))
 
     def start(self, *, on_done: OnDone = lambda results: None, first_delay_seconds: float = 0):
         """:meth:`run` on a daemon thread of its own; returns the loop at once."""
@@ -123,8 +137,18 @@ class SyncLoop:
         """The loop's thread (see :meth:`start`) is still running."""
         return self._thread is not None and self._thread.is_alive()
 
-    def _next_wait(self) -> float:
-        return self._interval + self._rng.uniform(0, self._jitter)
+    def _next_wait(self, results: list) -> float:
+        wait = self._interval + self._rng.uniform(0, self._jitter)
+        if any(getattr(result, "retry_soon", False) for result in results):
+            return min(wait, self._retry)
+        return wait
+
+    def check_database_soon(self) -> None:
+        """The screen could not read the database: have the next round read all of it, now."""
+        check = getattr(self._sync_once, "check_soon", None)
+        if check is not None:
+            check()
+        self.sync_soon()
 
     def _one(self) -> list:
         self.busy.set()

@@ -1,9 +1,12 @@
 """One sync of one source: fetch → parse → guard → store. And a run over many sources.
 
 Every failure is contained: a source that fails keeps its last good snapshot, records why in
-its status row, and never stops the other sources. When the day moves on while a source is
-unreachable, its stored bytes are expanded again for the new window, so the screen keeps
-showing the right day with no network at all.
+its status row, and never stops the other sources. A failure of the database itself (a lock
+held too long, a full or read-only disk) is one failed result per source with the store's
+code and sentence: the other sources would meet the same wall, so they are not tried.
+
+When the day moves on while a source is unreachable, its stored bytes are expanded again for
+the new window, so the screen keeps showing the right day with no network at all.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import sqlite_utils
 
 from torg_kiosk.base.settings import demo_feed_path
 from torg_kiosk.store import snapshots as store
+from torg_kiosk.store.codes import DATABASE_BUSY
+from torg_kiosk.store.database import ScheduleNeedsRebuild, StoreError
 from torg_kiosk.store.records import FeedRefused, Occurrence, ParsedSource, Window
 from torg_kiosk.store.rows import RowChunk, decode_document
 from torg_kiosk.sync.fetch import FetchError, FetchLimits, fetch
@@ -75,10 +80,17 @@ class SourceResult:
     occurrences: int = 0
     skipped: int = 0
     message: str = ""
+    #: Why it failed, for a program: a fetch's, a parser's or the store's code.
+    code: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.outcome in ("updated", "unchanged")
+
+    @property
+    def retry_soon(self) -> bool:
+        """Worth trying again before the next interval: the database was only locked."""
+        return self.code == DATABASE_BUSY
 
     def line(self) -> str:
         """One line for a person reading the terminal or the journal."""
@@ -154,7 +166,7 @@ def sync_source(
         store.record_failure(db, source.meta, now=now, code=error.code, message=error.message)
         log.warning("%s: %s", source.id, error.message)
         _reexpand_if_moved(db, source, window, now, window_moved, status)
-        return SourceResult(source.id, "failed", message=error.message)
+        return SourceResult(source.id, "failed", message=error.message, code=error.code)
 
     if not fetched.changed:
         result = SourceResult(source.id, "unchanged", message="not modified since the last sync")
@@ -193,7 +205,7 @@ def sync_source(
         store.record_failure(db, source.meta, now=now, code=refused.code, message=refused.message)
         log.warning("%s refused: %s", source.id, refused.message)
         _reexpand_if_moved(db, source, window, now, window_moved, status)
-        return SourceResult(source.id, "refused", message=refused.message)
+        return SourceResult(source.id, "refused", message=refused.message, code=refused.code)
     return _result(source, "updated", counts)
 
 
@@ -250,7 +262,8 @@ def _reexpand(
         count = store.replace_occurrences(db, source.meta, occurrences, window=window)
     except (FeedRefused, RecurrenceError) as refused:  # a newer kiosk may disagree with old data
         log.error("%s: the stored snapshot cannot be expanded: %s", source.id, refused)
-        return SourceResult(source.id, "failed", message=str(refused))
+        code = getattr(refused, "code", "recurrence")
+        return SourceResult(source.id, "failed", message=str(refused), code=code)
     return SourceResult(
         source.id, "unchanged", occurrences=count, message=f"{reason}; expanded for today"
     )
@@ -296,10 +309,15 @@ def sync_all(
     limits: FetchLimits | None = None,
     accept_shrink: bool = False,
 ) -> list[SourceResult]:
-    """Sync every source in turn; one bad source never hides the good ones."""
+    """Sync every source in turn; one bad source never hides the good ones.
+
+    A storage problem ends the round with one failed result per source not yet done (see
+    the module's docstring), except :class:`ScheduleNeedsRebuild`, which is raised: the
+    caller sets the file aside and syncs again (:mod:`torg_kiosk.sync.runner`).
+    """
     results = []
     with requests.Session() as session:
-        for source in sources:
+        for index, source in enumerate(sources):
             try:
                 results.append(
                     sync_source(
@@ -311,10 +329,25 @@ def sync_all(
                         accept_shrink=accept_shrink,
                     )
                 )
+            except ScheduleNeedsRebuild:
+                raise
+            except StoreError as problem:
+                log.error("%s", problem)
+                results += [storage_failure(left, problem) for left in sources[index:]]
+                break
             except Exception as error:  # a bug in one parser must not stop the others
                 log.exception("%s: unexpected error", source.id)
-                store.record_failure(
-                    db, source.meta, now=now, code="internal", message=f"internal error: {error}"
+                message = f"internal error: {error}"
+                try:
+                    store.record_failure(db, source.meta, now=now, code="internal", message=message)
+                except StoreError as problem:
+                    log.error("%s", problem)
+                results.append(
+                    SourceResult(source.id, "failed", message=f"internal: {error}", code="internal")
                 )
-                results.append(SourceResult(source.id, "failed", message=f"internal: {error}"))
     return results
+
+
+def storage_failure(source: Source, problem: StoreError) -> SourceResult:
+    """The result of a source the database kept from being synced (or recorded)."""
+    return SourceResult(source.id, "failed", message=str(problem), code=problem.code)

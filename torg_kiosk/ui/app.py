@@ -3,14 +3,22 @@
 It is handed its services (:class:`torg_kiosk.services.KioskServices`: config, site, clock,
 the schedule, the sync loop, the speaker) and builds none of them. It builds what is on
 screen: Home before the first frame, the other screens and the sync's thread after it.
+
+The screen starts, and stays up, whatever the disk does. A schedule it cannot read (damaged,
+on a failing disk) is dropped with one line in the log: the screen goes on with what the
+config gives (the torg's name, hours, services, contacts), says the programme is not
+available, and asks the sync to check the file, which sets a damaged one aside and builds it
+anew; the next sync's file is read again.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import TYPE_CHECKING
 
 from kivy.app import App
+from kivy.base import ExceptionHandler, ExceptionManager
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.properties import (
@@ -25,6 +33,9 @@ from kivy.uix.screenmanager import NoTransition
 from torg_kiosk.domain import i18n, present
 from torg_kiosk.domain.i18n import CODES, DEFAULT
 from torg_kiosk.domain.i18n import language as language_info
+from torg_kiosk.domain.status import KioskStatus, kiosk_status
+from torg_kiosk.store.codes import STORAGE_CODES
+from torg_kiosk.store.database import StoreError
 from torg_kiosk.ui import a11y, theme
 from torg_kiosk.ui.idle_ui import guard_for
 from torg_kiosk.ui.lazy_screens import LazyScreens
@@ -35,6 +46,7 @@ if TYPE_CHECKING:
     from torg_kiosk.store.schedule import Schedule
     from torg_kiosk.sync.loop import SyncLoop
 
+log = logging.getLogger(__name__)
 
 BENCH_ENV = "TORG_KIOSK_BENCH"
 FIRST_FRAME_MARKER = "torg-kiosk: first frame"
@@ -62,6 +74,11 @@ class KioskApp(App):
     font_name = StringProperty(font_family(DEFAULT))
     font_bold = StringProperty(font_files(DEFAULT)[1])
     status_text = StringProperty("")
+    #: Whether a programme has ever arrived (else screens show :attr:`programme_notice`).
+    has_programme = BooleanProperty(False)
+    #: What stands where the programme would be while there is none: *Henter program …*,
+    #: *Programmet er ikke tilgjengelig akkurat nå.* …
+    programme_notice = StringProperty("")
     # Large-text mode (kiosk.ui.a11y): labels never draw below text_floor (0 when off).
     large_text = BooleanProperty(False)
     text_floor = NumericProperty(0)
@@ -93,6 +110,13 @@ class KioskApp(App):
         #: The sync loop running now (see :meth:`run_sync`); None before the first frame.
         self.sync: SyncLoop | None = None
         self.manager: LazyScreens | None = None
+        #: The code of a storage problem the last sync met (the database could not say it).
+        self._sync_problem: str | None = None
+        #: The code of the problem the screen met reading the schedule, until a sync is done.
+        self._read_problem: str | None = None
+        self._store_errors = _StoreErrorsKeepTheScreen(self)
+        #: The read problem the sync was last asked to check the file for (asked once each).
+        self._check_asked_for: str | None = None
         self._history: list[str] = []
         self._refresh_trigger = Clock.create_trigger(
             lambda _dt: self.refresh_all(), REFRESH_COALESCE_SECONDS
@@ -113,6 +137,7 @@ class KioskApp(App):
         self._on_window_size(Window, Window.size)
         if os.environ.get(BENCH_ENV) == "1":
             Window.bind(on_flip=self._report_first_frame)
+        ExceptionManager.add_handler(self._store_errors)
 
         self._open_schedule()
         self.manager = LazyScreens(SCREENS, transition=NoTransition())
@@ -143,6 +168,8 @@ class KioskApp(App):
     def on_stop(self) -> None:
         if self.sync:
             self.sync.stop()
+        if self._store_errors in ExceptionManager.handlers:
+            ExceptionManager.remove_handler(self._store_errors)
 
     def open_settings(self, *_args):
         """F1 opens nothing on a kiosk."""
@@ -234,15 +261,44 @@ class KioskApp(App):
     # -- data --------------------------------------------------------------------------------
 
     def _open_schedule(self) -> None:
-        """Take the read side once the sync has created the database."""
-        if self.schedule is None:
-            self.schedule = self.services.open_schedule()
+        """Take the read side: once the sync has created the database, and again after each
+        sync (the opener keeps the one it has while it is good)."""
+        opener = self.services.open_schedule
+        self.schedule = opener()
+        problem = getattr(opener, "problem", None) or getattr(opener, "disk_problem", None)
+        self._read_problem = problem.code if problem is not None else None
+
+    def schedule_failed(self, problem: StoreError) -> None:
+        """The schedule could not be read: show what the config gives, and have it checked.
+
+        Never raises: it runs inside Kivy's exception handling too.
+        """
+        forget = getattr(self.services.open_schedule, "forget", None)
+        if forget is not None:
+            forget(problem)  # logs it, once
+        else:
+            log.error("%s", problem)
+        self.schedule = None
+        self._read_problem = problem.code
+        # Once per problem: a file the sync cannot rebuild (a read-only disk) would otherwise
+        # be checked again after every round.
+        if self.sync is not None and str(problem) != self._check_asked_for:
+            self._check_asked_for = str(problem)
+            self.sync.check_database_soon()
+        self._refresh_trigger()
 
     def _has_data(self) -> bool:
-        return (
-            self.schedule is not None
-            and self.schedule.freshness(self.now()).last_success is not None
-        )
+        return self.status().has_programme
+
+    def status(self) -> KioskStatus:
+        """What the status line says, from the schedule, the last sync and the read side."""
+        freshness = None
+        if self.schedule is not None:
+            try:
+                freshness = self.schedule.freshness(self.now())
+            except StoreError as problem:
+                self.schedule_failed(problem)
+        return kiosk_status(freshness, storage_problem=self._read_problem or self._sync_problem)
 
     def run_sync(self, loop: SyncLoop) -> None:
         """Stop the sync loop running now, if any, and run ``loop`` on its own thread."""
@@ -260,15 +316,44 @@ class KioskApp(App):
         Clock.schedule_once(lambda _dt: self._sync_finished(results))
 
     def _sync_finished(self, results: list) -> None:
+        codes = [getattr(result, "code", None) for result in results]
+        self._sync_problem = next((code for code in codes if code in STORAGE_CODES), None)
         self._open_schedule()
         self._refresh_trigger()
 
     def update_status(self) -> None:
-        freshness = self.schedule.freshness(self.now()) if self.schedule else None
-        self.status_text = present.status_line(freshness, self.now(), self.language)
+        status = self.status()
+        self.has_programme = status.has_programme
+        self.status_text = present.status_line(status, self.now(), self.language)
+        self.programme_notice = present.programme_notice(status, self.language)
 
     def refresh_all(self) -> None:
         """Redraw the status line and the visible screen with the current data."""
         self.update_status()
         if self.manager and self.manager.current_screen:
-            self.manager.current_screen.refresh()
+            self.refresh_screen(self.manager.current_screen)
+
+    def refresh_screen(self, screen) -> None:
+        """``screen.refresh()``; a schedule that cannot be read is dropped and the screen
+        drawn again without it."""
+        try:
+            screen.refresh()
+        except StoreError as problem:
+            self.schedule_failed(problem)
+            self.update_status()
+            screen.refresh()
+
+
+class _StoreErrorsKeepTheScreen(ExceptionHandler):
+    """Kivy's last line: a StoreError from a read no guard above caught (a tap that filters
+    a list, say) drops the schedule instead of ending the app."""
+
+    def __init__(self, app: KioskApp):
+        super().__init__()
+        self.app = app
+
+    def handle_exception(self, inst):
+        if isinstance(inst, StoreError):
+            self.app.schedule_failed(inst)
+            return ExceptionManager.PASS
+        return ExceptionManager.RAISE

@@ -21,7 +21,7 @@ class KioskScreen(Screen):
         return App.get_running_app()
 
     def on_pre_enter(self, *_args) -> None:
-        self.refresh()
+        self.app.refresh_screen(self)
 
     def on_enter(self, *_args) -> None:
         self.on_activate()

@@ -100,7 +100,7 @@ class HomeScreen(KioskScreen):
         now, language = app.now(), app.language
         self.update_clock()
         schedule = app.schedule
-        if schedule is None:
+        if schedule is None or not app.has_programme:
             now_rows: list[dict] | None = None
             notices: list[str] = []
         else:
@@ -124,7 +124,7 @@ class HomeScreen(KioskScreen):
         ]
         # Widgets are rebuilt only when what they say changed: a refresh every few seconds
         # (or a visitor going back and forth) then costs a few small queries, no layout.
-        shown = (language, now_rows, services, notices)
+        shown = (language, now_rows, services, notices, app.programme_notice)
         if shown == self._shown:
             return
         self._shown = shown
@@ -136,7 +136,8 @@ class HomeScreen(KioskScreen):
         box = self.ids.now_box
         box.clear_widgets()
         if rows is None:
-            box.add_widget(WrapLabel(text=tr(N_("Henter program …"), language)))
+            # No programme yet (being fetched) or none to read: say which, as the status does.
+            box.add_widget(WrapLabel(text=self.app.programme_notice))
             return
         for row in rows:
             box.add_widget(NowRow(**row))

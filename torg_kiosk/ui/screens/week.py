@@ -37,13 +37,8 @@ class WeekScreen(KioskScreen):
         app = self.app
         now, language = app.now(), app.language
         schedule = app.schedule
-        if schedule is None:
-            self.ids.rows.data = [
-                {
-                    "viewclass": "WeekDayHeading",
-                    "text": tr(N_("Henter program …"), language),
-                }
-            ]
+        if schedule is None or not app.has_programme:
+            self.ids.rows.data = [{"viewclass": "WeekDayHeading", "text": app.programme_notice}]
             return
         rows: list[dict] = []
         for day, items in schedule.days_ahead(app.site.id, now).items():
