@@ -296,8 +296,12 @@ def test_a_damaged_schedule_never_stops_the_screen_and_the_sync_rebuilds_it(tmp_
         done, picture = start_kiosk(tmp_path, data, config=config)
     assert_the_kiosk_started(done, picture)
     if how == "zero-byte":  # an empty file is an empty database: nothing to rebuild
-        assert said(done, "status line") == "Henter program …"
-        assert said(done, "in place of the programme") == "Henter program …"
+        # The first fetch is still waiting on the silent server, or has already given up on
+        # it: which one the picture catches depends on how busy the machine is.
+        assert (said(done, "status line"), said(done, "in place of the programme")) in (
+            ("Henter program …", "Henter program …"),
+            ("Uten nett — prøver igjen snart", "Programmet kan ikke hentes akkurat nå."),
+        )
     else:
         assert said(done, "status line") == NOT_AVAILABLE
         assert said(done, "in place of the programme") == NOT_AVAILABLE_HOME
