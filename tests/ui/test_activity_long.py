@@ -96,11 +96,18 @@ def test_a_long_description_pages_and_the_qr_code_stays_on_screen(ui, long_descr
     assert scroll.scroll_y == pytest.approx(1.0) and up.disabled and not down.disabled
 
 
-def test_another_activity_opens_at_the_top_of_its_description(ui, long_description):
+def test_a_refresh_keeps_the_page_and_another_activity_opens_at_the_top(ui, long_description):
+    """Regression: every refresh (the 20 s tick, each sync) jumped the reader to the top."""
     screen = show_activity(ui, (1920, 1080))
     pages = screen.ids.description_pages
     ui.tap(pages.ids.down_button)
-    assert screen.ids.description_scroll.scroll_y < 1.0
+    paged = screen.ids.description_scroll.scroll_y
+    assert paged < 1.0
+    screen.refresh()
+    ui.frames(4)
+    assert screen.ids.description_scroll.scroll_y == pytest.approx(paged)
+
+    screen._opened_key = ""  # as if the visitor had opened another activity
     screen.refresh()
     ui.frames(4)
     assert screen.ids.description_scroll.scroll_y == 1.0

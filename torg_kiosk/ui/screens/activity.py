@@ -60,10 +60,15 @@ class ActivityScreen(KioskScreen):
         self.fallback_note = shown["fallback_note"]
         self.cancelled = shown["cancelled"]
         self.link = shown["link"]  # the QR redraws only when the link changes
-        self.ids.description_pages.show_offset(0)  # a new activity opens at its first page
+        if self.key != self._opened_key:
+            # A new activity opens at its first page; a refresh of the same one (the clock
+            # tick, a sync) leaves the visitor where they were reading.
+            self._opened_key = self.key
+            self.ids.description_pages.show_offset(0)
 
     def on_kv_post(self, base_widget) -> None:
         super().on_kv_post(base_widget)
+        self._opened_key = ""
         self._trigger_fit_title = Clock.create_trigger(self._fit_title, -1)
         pages = self.ids.description_pages
         self.ids.title.bind(height=self._trigger_fit_title, font_size=self._trigger_fit_title)
@@ -85,6 +90,10 @@ class ActivityScreen(KioskScreen):
         needed = buttons + text if self.app.portrait else max(buttons, text)
         room = pages.height + title.height - needed
         title.max_shown_lines = max(1, min(MAX_TITLE_LINES, int(room // title.one_line_height())))
+
+    def on_leave(self, *args) -> None:
+        super().on_leave(*args)
+        self._opened_key = ""  # the next visit opens at the first page, even of this activity
 
     def spoken_text(self, language: str) -> str:
         """Title, time, room and description; "AVLYST" first when it is cancelled."""
