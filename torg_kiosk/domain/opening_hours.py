@@ -28,6 +28,7 @@ The API::
     hours_state(hours, now, closures, service=…)   # hours not in the site file (caseworkers)
     day_hours(site, service, day, closures)        # one day, with why it is closed
     week_hours(site, service, first_day, closures) # seven days of that, for a week list
+    closures_from(schedule.closures(site.id))      # the feed's closures, from the store
 
 Each state is one of :class:`Open` (``until``), :class:`Closed` (closed now, but the day has
 hours: before opening, at lunch, after closing; ``opens_at``) and :class:`ClosedToday` (no
@@ -69,6 +70,7 @@ __all__ = [
     "Open",
     "UnknownService",
     "closed_reason",
+    "closures_from",
     "day_hours",
     "holiday_on",
     "hours_of",
@@ -195,6 +197,21 @@ class DayHours:
     day: date
     ranges: DayRanges
     closed: ClosedReason | None = None
+
+
+def closures_from(views: Iterable) -> tuple[Closure, ...]:
+    """The store's closures (``Schedule.closures(site)``, each a ``ClosureView``) as
+    :class:`Closure` for the functions here."""
+    return tuple(
+        Closure(
+            id=view.id,
+            dates=frozenset(view.dates),
+            site=view.site,
+            services=frozenset(view.services) if view.services is not None else None,
+            text=view.text,
+        )
+        for view in views
+    )
 
 
 # -- the site's services ----------------------------------------------------------------------
