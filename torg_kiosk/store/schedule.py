@@ -95,9 +95,13 @@ class OccurrenceView:
     def cancelled(self) -> bool:
         return self.status == "cancelled"
 
+    seq: int = 0  # 1, 2 … for a further occurrence of the same series at the same start
+
     @property
     def key(self) -> str:
         """Identifies this occurrence across refreshes (for the detail screen)."""
+        if self.seq:
+            return f"{self.source}|{self.activity_id}|{self.start_ts}|{self.seq}"
         return f"{self.source}|{self.activity_id}|{self.start_ts}"
 
     @property
@@ -134,6 +138,18 @@ class AnnouncementView:
     site: str | None
     text: dict[str, str]
     valid_until: datetime | None
+
+
+@dataclass(frozen=True)
+class ClosureView:
+    """A feed's closure: whole local days a torg (``site`` None: every torg), or only the
+    ``services`` named (None: the torg and all its services), is closed; ``text`` the notice."""
+
+    id: str
+    site: str | None
+    dates: tuple[date, ...]
+    services: tuple[str, ...] | None
+    text: dict[str, str] | None
 
 
 @dataclass(frozen=True)
@@ -282,6 +298,7 @@ class Schedule:
                     doc_json=doc,
                     title_override_json=row.title,
                     room_override=row.room,
+                    seq=row.seq,
                 )
             )
         return views
@@ -348,10 +365,10 @@ class Schedule:
 
     @_reading
     def occurrence(self, key: str) -> OccurrenceView | None:
-        source, activity_id, start = key.split("|", 2)
+        source, activity_id, start, *seq = key.split("|", 3)
         rows = self._tuples(
-            f"{_SELECT_OCCURRENCES} WHERE source = ? AND activity_id = ? AND start = ?",
-            (source, activity_id, int(start)),
+            f"{_SELECT_OCCURRENCES} WHERE source = ? AND activity_id = ? AND start = ? AND seq = ?",
+            (source, activity_id, int(start), int(seq[0]) if seq else 0),
         ).fetchall()
         return self._views(rows)[0] if rows else None
 
@@ -372,6 +389,30 @@ class Schedule:
                 site=row["site"],
                 text=json.loads(row["text"]),
                 valid_until=_local(row["valid_until"]),
+            )
+            for row in rows
+        ]
+
+    @_reading
+    def closures(self, site: str) -> list[ClosureView]:
+        """Every closure for ``site`` or for every torg, by id (a short list: no date filter)."""
+        try:
+            rows = self._conn.execute(
+                "SELECT id, site, dates, services, text FROM closures "
+                "WHERE site IS NULL OR site = ? ORDER BY id",
+                (site,),
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error):  # a file the sync has not migrated yet
+                return []
+            raise
+        return [
+            ClosureView(
+                id=row["id"],
+                site=row["site"],
+                dates=tuple(date.fromisoformat(day) for day in json.loads(row["dates"])),
+                services=tuple(json.loads(row["services"])) if row["services"] else None,
+                text=json.loads(row["text"]) if row["text"] else None,
             )
             for row in rows
         ]
