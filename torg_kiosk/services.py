@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from torg_kiosk.base.clock import make_clock
 from torg_kiosk.base.settings import KioskConfig, SiteConfig, load_kiosk_config, load_site
+from torg_kiosk.calls.config import CALLS_FILE, CallsConfig, load_calls_config
 from torg_kiosk.domain.speech import Speaker
 from torg_kiosk.kiosk_args import KioskArgs
 from torg_kiosk.store.reader import ScheduleReader
@@ -55,6 +56,8 @@ class KioskServices:
     open_schedule: ScheduleOpener
     sync: SyncLoop
     speaker: Speaker
+    #: The video calls (calls.toml); None when this deployment has no calls.toml.
+    calls: CallsConfig | None = None
 
 
 def kiosk_config(args: KioskArgs) -> tuple[KioskConfig, SiteConfig]:
@@ -87,7 +90,20 @@ def build_services(
         open_schedule=schedule_opener(database_path(config), config.busy_timeout_seconds),
         sync=sync_loop(config, site, clock),
         speaker=speaker or Speaker(),
+        calls=calls_config(config),
     )
+
+
+def calls_config(config: KioskConfig) -> CallsConfig | None:
+    """``calls.toml`` beside kiosk.toml; without one the kiosk offers the booking only.
+
+    Reads a file and checks it, nothing more: the provider makes no connection until a
+    visitor asks for a call.
+    """
+    if not (config.config_dir / CALLS_FILE).is_file():
+        log.info("No %s in %s: video calls are off.", CALLS_FILE, config.config_dir)
+        return None
+    return load_calls_config(config.config_dir)
 
 
 def sync_loop(config: KioskConfig, site: SiteConfig, clock: Clock) -> SyncLoop:

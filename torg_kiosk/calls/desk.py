@@ -14,18 +14,19 @@ import platform
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-
-import orjson
+from typing import TYPE_CHECKING
 
 from torg_kiosk.base.clock import utc_text
-from torg_kiosk.sync.http_client import HttpClient, HttpError, HttpLimits
+
+if TYPE_CHECKING:
+    from torg_kiosk.sync.http_client import HttpClient
 
 #: Short: the visitor is standing at the screen. The whole request, retries included, must
 #: fit inside the 5 s after which the screen shows the fallback.
-DESK_LIMITS = HttpLimits(
-    connect_timeout=1.0, read_timeout=1.5, deadline=3.5, max_bytes=64 * 1024, retries=4,
-    backoff=0.15,
-)  # fmt: skip
+DESK_LIMITS = {
+    "connect_timeout": 1.0, "read_timeout": 1.5, "deadline": 3.5, "max_bytes": 64 * 1024,
+    "retries": 4, "backoff": 0.15,
+}  # fmt: skip
 #: The states a call request can be in on the central side.
 STATES = ("waiting", "taken", "cancelled", "expired", "ended")
 
@@ -98,9 +99,15 @@ class CallDesk:
     """The central side's call queue at ``central_url`` (``[feed] central_url``)."""
 
     def __init__(self, central_url: str, client: HttpClient | None = None):
+        # Imported when a call is made, not at start-up: requests and urllib3 cost the
+        # first frame (tests/test_startup_imports.py).
+        from torg_kiosk.sync.http_client import HttpClient, HttpLimits
+
         self.base = central_url.rstrip("/")
         self.client = client or HttpClient(
-            DESK_LIMITS, server="central server", meanwhile="The kiosk offers the booking QR."
+            HttpLimits(**DESK_LIMITS),
+            server="central server",
+            meanwhile="The kiosk offers the booking QR.",
         )
 
     def request(self, body: dict) -> None:
@@ -108,6 +115,8 @@ class CallDesk:
         self._call(lambda: self.client.post_json(f"{self.base}/api/calls", body))
 
     def standing(self, nonce: str) -> CallStanding:
+        import orjson
+
         answer = self._call(lambda: self.client.get(f"{self.base}/api/calls/{nonce}"))
         try:
             return CallStanding.from_json(orjson.loads(bytes(answer.body)))
@@ -125,6 +134,8 @@ class CallDesk:
 
     @staticmethod
     def _call(send):
+        from torg_kiosk.sync.http_client import HttpError
+
         try:
             return send()
         except HttpError as error:

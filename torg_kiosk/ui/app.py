@@ -61,6 +61,10 @@ SCREENS = {
     "activity": "torg_kiosk.ui.screens.activity:ActivityScreen",
     "week": "torg_kiosk.ui.screens.week:WeekScreen",
     "contact": "torg_kiosk.ui.screens.contact:ContactScreen",
+    "call_topic": "torg_kiosk.ui.screens.call_choice:CallChoiceScreen",
+    "call_language": "torg_kiosk.ui.screens.call_choice:CallChoiceScreen",
+    "call_interpreter": "torg_kiosk.ui.screens.call_choice:CallChoiceScreen",
+    "call": "torg_kiosk.ui.screens.call:CallScreen",
 }
 
 
@@ -85,6 +89,9 @@ class KioskApp(App):
     # Shown in the bottom bar instead of the status line, e.g. "no voice for this language".
     readaloud_notice = StringProperty("")
     site = ObjectProperty(None)
+    #: A caseworker can take a video call now: Home offers *Snakk med kommunen*, else
+    #: *Bestill et digitalt møte* (see :meth:`talk_to_the_kommune`).
+    calls_open = BooleanProperty(True)
 
     c_background = ListProperty([1, 1, 1, 1])
     c_surface = ListProperty([1, 1, 1, 1])
@@ -118,6 +125,7 @@ class KioskApp(App):
         #: The read problem the sync was last asked to check the file for (asked once each).
         self._check_asked_for: str | None = None
         self._history: list[str] = []
+        self._call_flow = None
         self._refresh_trigger = Clock.create_trigger(
             lambda _dt: self.refresh_all(), REFRESH_COALESCE_SECONDS
         )
@@ -146,6 +154,7 @@ class KioskApp(App):
         Clock.schedule_interval(lambda _dt: self._refresh_trigger(), STATUS_TICK_SECONDS)
         self.read_aloud = ReadAloud(self.services.speaker)
         self.idle = guard_for(self, self.services.speaker)
+        self.idle.visitor.register("call", lambda: self._call_flow and self._call_flow.forget())
         return self.manager
 
     def on_start(self) -> None:
@@ -251,6 +260,19 @@ class KioskApp(App):
         else:
             self.go("activity")
 
+    @property
+    def call_flow(self):
+        """The video call's flow (torg_kiosk.ui.call_flow), made on first use."""
+        if self._call_flow is None:
+            from torg_kiosk.ui.call_flow import CallFlow
+
+            self._call_flow = CallFlow(self)
+        return self._call_flow
+
+    def talk_to_the_kommune(self) -> None:
+        """Home's *Snakk med kommunen* (or *Bestill et digitalt møte* outside hours)."""
+        self.call_flow.begin()
+
     def open_language_picker(self) -> None:
         LanguagePicker().open()
 
@@ -326,6 +348,8 @@ class KioskApp(App):
         self.has_programme = status.has_programme
         self.status_text = present.status_line(status, self.now(), self.language)
         self.programme_notice = present.programme_notice(status, self.language)
+        if self.manager is not None:
+            self.calls_open = self.call_flow.can_call()
 
     def refresh_all(self) -> None:
         """Redraw the status line and the visible screen with the current data."""

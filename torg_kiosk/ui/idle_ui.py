@@ -152,6 +152,9 @@ class IdleGuard:
         )
         self.warning: IdleWarning | None = None
         self._ticker = None
+        #: During a video call the browser has the visitor, who touches the meeting, not
+        #: the kiosk: no warning, no reset (see :meth:`pause`).
+        self.paused = False
 
     def start(self) -> None:
         Window.bind(on_touch_down=self._on_touch_down)
@@ -175,8 +178,20 @@ class IdleGuard:
             Clock.schedule_once(lambda _dt: self._close_warning())
         return False
 
+    def pause(self) -> None:
+        """Hold the timer (a video call is on); :meth:`resume` starts a fresh timeout."""
+        self.paused = True
+        self._close_warning()
+
+    def resume(self) -> None:
+        if self.paused:
+            self.paused = False
+            self.timer.touched(self.clock())
+
     def tick(self) -> None:
         """Advance the timer to now and update the countdown; runs once a second."""
+        if self.paused:
+            return
         self.timer.tick(self.clock())
         if self.warning is not None:
             self._update_countdown()

@@ -18,16 +18,20 @@ from types import ModuleType
 
 from torg_kiosk.base.toml_config import ConfigError, Section
 from torg_kiosk.calls.meeting import Provider
-from torg_kiosk.sync.http_client import HttpClient, HttpLimits
 
 #: Whereby's API must answer well inside the 5 s the visitor waits before the fallback.
-PROVIDER_LIMITS = HttpLimits(
-    connect_timeout=1.5, read_timeout=2.5, deadline=3.0, max_bytes=256 * 1024, retries=1
-)
+PROVIDER_LIMITS = {
+    "connect_timeout": 1.5, "read_timeout": 2.5, "deadline": 3.0, "max_bytes": 256 * 1024,
+    "retries": 1,
+}  # fmt: skip
 
 
-def _default_http() -> HttpClient:
-    return HttpClient(PROVIDER_LIMITS, server="meeting provider")
+def _default_http():
+    # Imported on the first call, not with the config: requests and urllib3 cost the first
+    # frame (tests/test_startup_imports.py).
+    from torg_kiosk.sync.http_client import HttpClient, HttpLimits
+
+    return HttpClient(HttpLimits(**PROVIDER_LIMITS), server="meeting provider")
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class ProviderContext:
 
     config_dir: Path
     environ: Mapping[str, str] = field(default_factory=dict)
-    http: Callable[[], HttpClient] = _default_http
+    http: Callable[[], object] = _default_http
 
 
 @cache

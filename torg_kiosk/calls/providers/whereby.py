@@ -21,12 +21,9 @@ import os
 from pathlib import Path
 from urllib.parse import urlencode
 
-import orjson
-
 from torg_kiosk.base.clock import utc_text
 from torg_kiosk.base.toml_config import Section
 from torg_kiosk.calls.meeting import Meeting, MeetingRequest, ProviderError, url_origin
-from torg_kiosk.sync.http_client import HttpError
 
 NAME = "whereby"
 DEFAULT_API_URL = "https://api.whereby.dev/v1"
@@ -91,6 +88,10 @@ class WherebyProvider:
         }
 
     def create_meeting(self, request: MeetingRequest) -> Meeting:
+        import orjson  # with the HTTP client, on the first call rather than at start-up
+
+        from torg_kiosk.sync.http_client import HttpError
+
         headers = {"Authorization": f"Bearer {self.api_key()}"}
         client = self._http()
         try:

@@ -1,4 +1,9 @@
-"""Snakk med kommunen: how to reach innbyggerservice until video calls exist."""
+"""How to reach innbyggerservice: the phone and a QR to book a digital meeting.
+
+It is also the video call's fallback (*Bestill et digitalt møte*): ``reason`` (set by the call
+flow) says why no call is offered now, outside the caseworkers' hours or when the call
+could not be made.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,20 @@ from pathlib import Path
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 
+from torg_kiosk.calls.words import fallback_notice
 from torg_kiosk.domain import present
 from torg_kiosk.ui.screens.base import KioskScreen
 
 
 class ContactScreen(KioskScreen):
     staffed = StringProperty("")
+    #: Why the call is not offered (a key of calls.words.FALLBACK_NOTICES), or "".
+    reason = StringProperty("")
+    notice = StringProperty("")
 
     def refresh(self) -> None:
         app = self.app
+        self.notice = fallback_notice(self.reason, app.language)
         hours = app.site.innbyggerservice.staffed_hours
         self.staffed = present.staffed_text(hours, app.now(), app.language)
 
