@@ -217,3 +217,35 @@ def test_the_privacy_reset_ends_a_call_screen_nobody_is_in_front_of(ui, central,
     assert ui.app.manager.current == "call_topic"
     time.sleep(0)  # the reset above left nothing running
     assert call_flow.session is None
+
+
+CALL_SCREENS = ("call_topic", "call_language", "call_interpreter", "call", "contact")
+
+
+@pytest.mark.parametrize("language", ["nb", "ar"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920), (1280, 800)],
+                         ids=lambda s: f"{s[0]}x{s[1]}")  # fmt: skip
+def test_every_call_screen_fits_its_text_in_every_size_and_in_arabic(ui, size, language):
+    from test_layout import ancestry, clipped, overlaps, shown_labels
+
+    ui.resize(*size)
+    ui.app.choose_language(language)
+    try:
+        ui.app.call_flow.language = "so"
+        for name in CALL_SCREENS:
+            ui.show(name)
+            ui.frames(6)
+            ui.screenshot(f"{size[0]}x{size[1]}-{language}-{name}")
+            labels = list(shown_labels(ui.screen))
+            assert labels, name
+            problems = [f"{lb.text[:40]!r}: {clipped(lb)}" for lb in labels if clipped(lb)]
+            assert problems == [], name
+            for index, first in enumerate(labels):
+                for second in labels[index + 1 :]:
+                    if first in ancestry(second) or second in ancestry(first):
+                        continue
+                    assert not overlaps(first, second), (name, first.text[:40], second.text[:40])
+    finally:
+        ui.app.call_flow.language = ""
+        ui.app.choose_language("nb")
+        ui.resize(1920, 1080)

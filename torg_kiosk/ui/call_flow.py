@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 NORWEGIAN = ("nb", "nn")
 #: The strip beside the browser: the call's status, the QR for the phone, Avslutt.
 STRIP_WIDTH = 560
+#: In portrait the strip runs along the bottom, this high.
+STRIP_HEIGHT = 760
 #: Why the fallback is shown (the contact screen's notice).
 OUTSIDE_HOURS = "outside_hours"
 
@@ -121,10 +123,14 @@ class CallFlow:
         self.session.start()
 
     def browser_window(self) -> BrowserWindow:
-        """The window less the strip (on the right; on the left in Arabic)."""
-        strip = round(STRIP_WIDTH * self.app.u)
+        """The window less the strip (on the right; on the left in Arabic; at the bottom in
+        portrait), in screen pixels."""
         width, height = (int(v) for v in Window.size)
         left, top = int(getattr(Window, "left", 0) or 0), int(getattr(Window, "top", 0) or 0)
+        if self.app.portrait:
+            strip = round(STRIP_HEIGHT * self.app.u)
+            return BrowserWindow(left, top, width, max(240, height - strip))
+        strip = round(STRIP_WIDTH * self.app.u)
         x = left + (strip if self.app.rtl else 0)
         return BrowserWindow(x, top, max(320, width - strip), height)
 

@@ -1,7 +1,8 @@
 """The call: *Kobler deg til …*, then the strip beside the browser.
 
 Before the browser is up the whole screen says *Kobler deg til …* with *Avbryt*. Once it is,
-the browser covers the left part and the strip on the right (left in Arabic) stays: how the
+the browser covers the left part (the top in portrait) and the strip on the right (left in
+Arabic, along the bottom in portrait) stays: how the
 request stands (queue place and wait, or *En saksbehandler kommer*), *Fortsett på mobilen*
 with the visitor's meeting link as a QR, and *Avslutt*.
 """
@@ -15,7 +16,7 @@ from kivy.properties import BooleanProperty, StringProperty
 
 from torg_kiosk.calls.session import CONNECTING, IN_CALL, CallUpdate
 from torg_kiosk.calls.words import connecting_text, standing_text
-from torg_kiosk.ui.call_flow import STRIP_WIDTH
+from torg_kiosk.ui.call_flow import STRIP_HEIGHT, STRIP_WIDTH
 from torg_kiosk.ui.screens.base import KioskScreen
 
 
@@ -26,6 +27,7 @@ class CallScreen(KioskScreen):
     #: The browser is open (the button says Avslutt rather than Avbryt).
     in_call = BooleanProperty(False)
     strip_width = STRIP_WIDTH
+    strip_height = STRIP_HEIGHT
 
     def refresh(self) -> None:
         update = self.app.call_flow.last_update
