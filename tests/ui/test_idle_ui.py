@@ -137,7 +137,20 @@ def test_every_kind_of_visitor_memory_the_app_holds_is_registered(ui):
     assert {"language", "large_text", "volume", "qr"} <= set(visitor.registered)
     # Exactly what the app does not hold yet: a new kind of visitor memory (VISITOR_MEMORY)
     # fails here until the app registers its reset, and so does one the app stops forgetting.
-    assert visitor.missing() == ("ticket", "call", "staff")
+    assert visitor.missing() == ("ticket", "staff")
+
+
+def test_during_a_video_call_the_timer_waits_and_starts_afresh_after_it(ui, idle):
+    guard, clock, tones = idle
+    ui.tap(ui.screen.ids.today_button)
+    guard.pause()  # the call's browser has the visitor
+    advance(ui, guard, clock, 300)
+    assert (open_modals(), tones, ui.app.manager.current) == ([], [], "today")
+    guard.resume()
+    advance(ui, guard, clock, 60)
+    assert open_modals() == []  # a fresh timeout from the end of the call
+    advance(ui, guard, clock, 40)
+    assert len(tones) == 1
 
 
 @pytest.mark.parametrize("size", ((1920, 1080), (1080, 1920)), ids=lambda s: f"{s[0]}x{s[1]}")
