@@ -48,14 +48,23 @@ class CallChoiceScreen(KioskScreen):
     title = StringProperty("")
     hint = StringProperty("")
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.buttons: dict[str, ChoiceButton] = {}
+        self._shown: list[tuple[str, str, str, str]] | None = None
+
     def refresh(self) -> None:
         app = self.app
         self.title = tr(TITLES[self.name], app.language)
         self.hint = tr(HINTS[self.name], app.language)
+        options = self.options()
+        if options == self._shown:
+            return  # the same buttons as last time: a tap shows the screen without building
+        self._shown = options
         grid = self.ids.options
         grid.clear_widgets()
-        self.buttons: dict[str, ChoiceButton] = {}
-        for value, text, icon, family in self.options():
+        self.buttons = {}
+        for value, text, icon, family in options:
             button = ChoiceButton(value=value, text=text, icon=icon, font_family=family)
             button.bind(on_release=lambda b: self.choose(b.value))
             self.buttons[value] = button
