@@ -1,8 +1,9 @@
 """The Flask app factory: :func:`create_app` wires the configuration, storage and blueprints.
 
-Blueprints today: :mod:`~torg_central.feed` (the feed and calendars) and
-:mod:`~torg_central.uploads` (check-ins, call requests, heartbeats). The call queue, the
-caseworker page and the fleet page are to be added the same way: a module with a
+Blueprints today: :mod:`~torg_central.feed` (the feed and calendars),
+:mod:`~torg_central.uploads` (check-ins, call requests, heartbeats) and
+:mod:`~torg_central.calls` (the call queue and the caseworker page). The fleet page is to
+be added the same way: a module with a
 ``blueprint``, registered here, reaching the store through
 :func:`torg_central.context.central`.
 """
