@@ -1,7 +1,8 @@
 """House rules on who imports whom, checked by import-linter (contracts in pyproject.toml).
 
-The layers, top to bottom: ``torg_kiosk.ui`` · ``torg_kiosk.domain`` | ``torg_kiosk.sync`` ·
-``torg_kiosk.store`` · ``torg_kiosk.base``; only the entry point wires them, and only the ui
+The layers, top to bottom: ``torg_kiosk.ui`` · ``torg_kiosk.calls`` · ``torg_kiosk.domain`` |
+``torg_kiosk.sync`` · ``torg_kiosk.store`` · ``torg_kiosk.base``; only the entry point wires
+them, and only the ui
 imports Kivy; the kiosk and the reference central server (``torg_central``) never import each
 other. These tests run ``lint-imports`` on the real tree, and on a copy with one
 deliberate back-import per rule, so the check itself is known to bite.
@@ -60,6 +61,10 @@ def tree_copy(tmp_path: Path) -> Path:
         ("sync/loop.py", "import torg_kiosk.__main__", "Only the entry point"),
         ("ui/app.py", "import torg_kiosk.services", "Only the entry point"),
         ("domain/idle.py", "import kivy.clock", "Only torg_kiosk.ui imports Kivy"),
+        ("calls/desk.py", "import torg_kiosk.ui.theme", "torg_kiosk.calls is not allowed"),
+        ("domain/present.py", "import torg_kiosk.calls.desk", "torg_kiosk.domain is not allowed"),
+        ("sync/fetch.py", "import torg_kiosk.calls.session", "torg_kiosk.sync is not allowed"),
+        ("calls/browser.py", "import kivy.clock", "Only torg_kiosk.ui imports Kivy"),
     ],
 )
 def test_a_back_import_breaks_a_contract(tree_copy, module, back_import, broken_rule):
