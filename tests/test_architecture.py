@@ -2,10 +2,10 @@
 
 The layers, top to bottom: ``torg_kiosk.ui`` · ``torg_kiosk.calls`` · ``torg_kiosk.domain`` |
 ``torg_kiosk.sync`` · ``torg_kiosk.store`` · ``torg_kiosk.base``; only the entry point wires
-them, and only the ui
-imports Kivy; the kiosk and the reference central server (``torg_central``) never import each
-other. These tests run ``lint-imports`` on the real tree, and on a copy with one
-deliberate back-import per rule, so the check itself is known to bite.
+them, and only the ui imports Kivy; the kiosk and the reference central server
+(``torg_central``) never import each other. These tests run ``lint-imports`` on the real
+tree, and on a copy with one deliberate back-import per rule, so the check itself is known
+to bite.
 """
 
 from __future__ import annotations

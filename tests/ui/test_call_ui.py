@@ -249,3 +249,23 @@ def test_every_call_screen_fits_its_text_in_every_size_and_in_arabic(ui, size, l
         ui.app.call_flow.language = ""
         ui.app.choose_language("nb")
         ui.resize(1920, 1080)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["normal", "large"])
+@pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_call_screen_meets_the_size_gap_and_text_rules(ui, size, large):
+    from test_accessibility_ui import check_tree
+
+    ui.app.large_text = large
+    ui.resize(*size)
+    try:
+        for name in ("call_topic", "call_language", "call_interpreter", "call"):
+            ui.show(name)
+            ui.frames(4)
+            if large:
+                ui.screenshot(f"{size[0]}x{size[1]}-{name}-large")
+            problems = check_tree(ui, ui.screen, size, large)
+            assert problems == [], name + ":\n" + "\n".join(problems)
+    finally:
+        ui.app.large_text = False
+        ui.resize(1920, 1080)
