@@ -7,7 +7,7 @@ from pathlib import Path
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 
-from torg_kiosk.domain import present
+from torg_kiosk.domain import hours_view
 from torg_kiosk.ui.screens.base import KioskScreen
 
 
@@ -16,8 +16,8 @@ class ContactScreen(KioskScreen):
 
     def refresh(self) -> None:
         app = self.app
-        hours = app.site.innbyggerservice.staffed_hours
-        self.staffed = present.staffed_text(hours, app.now(), app.language)
+        line = hours_view.staffed_line(app.site, app.now(), app.closures(), app.language)
+        self.staffed = line.text
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
