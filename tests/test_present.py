@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from torg_kiosk.base.clock import OSLO
-from torg_kiosk.base.settings import LocalText, OpeningHours, Service, load_site
+from torg_kiosk.base.settings import OpeningHours, load_site
 from torg_kiosk.domain import present
 from torg_kiosk.domain.i18n import translator
 from torg_kiosk.domain.status import NETWORK_CODES, kiosk_status
@@ -65,18 +65,6 @@ def test_a_day_is_written_the_norwegian_way():
 def test_times_have_two_digit_hours_and_minutes():
     assert present.clock_text(NOW) == "10:15"
     assert present.clock_text(time(9, 5)) == "09:05"
-
-
-def test_opening_hours_drop_zero_minutes_like_a_sign_on_the_door():
-    thursday = hours(CLOSED, CLOSED, CLOSED, ((time(10), time(19)),))
-    assert present.hours_text(thursday, NOW.date()) == "10–19"
-    split = hours(CLOSED, CLOSED, CLOSED, ((time(8, 30), time(12)), (time(13), time(15, 30))))
-    assert present.hours_text(split, NOW.date()) == "08:30–12, 13–15:30"
-
-
-def test_a_service_closed_today_says_so():
-    cafe = Service("cafe", LocalText((("nb", "Kafé"),)), hours())
-    assert present.service_line(cafe, NOW.date()) == "Kafé stengt i dag"
 
 
 def test_the_torg_name_is_left_off_its_own_services():
@@ -222,18 +210,6 @@ def test_now_and_next_lines_put_running_first():
     ]
 
 
-def test_staffed_hours_now_later_and_this_week():
-    tue_thu = hours(CLOSED, ((time(10), time(14)),), CLOSED, ((time(10), time(14)),))
-    assert present.staffed_text(tue_thu, NOW) == "Innbyggerservice er her nå, til 14:00."
-    early = NOW.replace(hour=8)
-    assert present.staffed_text(tue_thu, early) == "Innbyggerservice er her i dag 10–14."
-    evening = NOW.replace(hour=18)
-    assert present.staffed_text(tue_thu, evening) == (
-        "Innbyggerservice er på torget tirsdag 10–14 og torsdag 10–14."
-    )
-    assert present.staffed_text(hours(), NOW) == "Innbyggerservice har ingen faste dager her."
-
-
 def test_dates_and_categories_in_ukrainian_and_arabic():
     assert present.day_text(date(2026, 12, 3), "uk") == "четвер, 3 грудня"
     assert present.category_text("exercise", "en") == "Exercise"
@@ -253,10 +229,3 @@ def test_a_card_in_english_marks_a_title_the_feed_has_only_in_norwegian():
 def test_the_detail_marks_a_description_shown_in_norwegian():
     assert present.detail(occurrence(), "en")["fallback_note"] == "Shown in Norwegian"
     assert present.detail(occurrence(), "nb")["fallback_note"] == ""
-
-
-def test_staffed_days_in_english():
-    tue_thu = hours(CLOSED, ((time(10), time(14)),), CLOSED, ((time(10), time(14)),))
-    assert present.staffed_text(tue_thu, NOW.replace(hour=18), "en") == (
-        "Citizen service staff are at the torg Tuesday 10–14 and Thursday 10–14."
-    )

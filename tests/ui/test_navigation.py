@@ -27,7 +27,7 @@ def test_home_shows_the_torg_the_time_and_what_is_on_now(ui):
     assert "Innbyggerservice på skjerm" in now_titles
     assert "Formiddagstreff" not in now_titles  # cancelled: not offered as "now & next"
     services = {line.name: line.hours for line in home.ids.services_box.children}
-    assert services["Bibliotek"] == "10–16"
+    assert services["Bibliotek"] == "til 16"  # open now, until 16
     assert services["Nærmiljøsentral"] == "stengt i dag"
     assert ui.app.status_text.startswith("Oppdatert ")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from torg_kiosk.base.settings import OpeningHours, Service
+from torg_kiosk.base.settings import Service
 from torg_kiosk.domain import status as kinds
-from torg_kiosk.domain.i18n import N_, category_name, long_date, time_text, tr, weekday_name
+from torg_kiosk.domain.i18n import N_, category_name, long_date, time_text, tr
 from torg_kiosk.domain.status import KioskStatus, kiosk_status
 from torg_kiosk.store.schedule import DataFreshness, OccurrenceView, in_language
 
@@ -35,19 +35,6 @@ def hour_text(moment: time) -> str:
 def span_text(start: datetime, end: datetime) -> str:
     """``10:30–12:30``."""
     return f"{clock_text(start)}–{clock_text(end)}"
-
-
-def hours_text(hours: OpeningHours, day: date, language: str = "nb") -> str:
-    """``10–16``, ``08:30–12, 13–15`` or ``stengt i dag``."""
-    ranges = hours.on(day)
-    if not ranges:
-        return tr(N_("stengt i dag"), language)
-    return ", ".join(f"{hour_text(start)}–{hour_text(end)}" for start, end in ranges)
-
-
-def service_line(service: Service, day: date, language: str = "nb") -> str:
-    """``Heggedal bibliotek 10–16`` or ``Kafeen på torget stengt i dag``."""
-    return f"{service.name.get(language)} {hours_text(service.opening_hours, day, language)}"
 
 
 def service_name(service: Service, site_name: str, language: str = "nb") -> str:
@@ -242,33 +229,6 @@ def empty_day_text(next_day: tuple[date, list[OccurrenceView]] | None, language:
         title=title,
         time=clock_text(first.start),
     )
-
-
-def staffed_text(hours: OpeningHours, now: datetime, language: str = "nb") -> str:
-    """When innbyggerservice staff are in: now, later today, or which days this week."""
-    today = now.date()
-    current = now.time().replace(tzinfo=None)
-    for start, end in hours.on(today):
-        if start <= current < end:
-            return tr(N_("Innbyggerservice er her nå, til {time}."), language, time=clock_text(end))
-    later = [(start, end) for start, end in hours.on(today) if start > current]
-    if later:
-        spans = ", ".join(f"{hour_text(s)}–{hour_text(e)}" for s, e in later)
-        return tr(N_("Innbyggerservice er her i dag {hours}."), language, hours=spans)
-    days = []
-    for offset in range(1, 8):
-        day = today + timedelta(days=offset)
-        ranges = hours.on(day)
-        if ranges:
-            spans = ", ".join(f"{hour_text(s)}–{hour_text(e)}" for s, e in ranges)
-            days.append(f"{weekday_name(day, language)} {spans}")
-    if not days:
-        return tr(N_("Innbyggerservice har ingen faste dager her."), language)
-    and_word = tr(N_("og"), language)
-    joined = days[0] if len(days) == 1 else ", ".join(days[:-1]) + f" {and_word} "
-    if len(days) > 1:
-        joined += days[-1]
-    return tr(N_("Innbyggerservice er på torget {days}."), language, days=joined)
 
 
 def announcement_text(texts: dict[str, str], language: str = "nb") -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,8 +26,9 @@ from torg_kiosk.store.database import BUSY_TIMEOUT_SECONDS, is_damage, storage_e
 from torg_kiosk.store.rows import decode_document
 from torg_kiosk.store.schema import OCCURRENCES, SYNC_STATUS
 
-#: An occurrence that started up to this long before a day began may still run into it.
-LONGEST_OVERNIGHT = timedelta(days=1)
+#: Seconds in the longest "short" occurrence: a day's list finds the short ones by a range
+#: scan from this long before the day, the longer ones through the index occurrences_long.
+LONG = 86400
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,11 @@ class OccurrenceView:
             return self.registration_url
         return self.url or self.registration_url
 
+    def continues_from_before(self, day: date) -> bool:
+        """Began on an earlier local day than ``day``: a later day of a longer event, shown
+        with *fortsetter til …*."""
+        return self.start.date() < day
+
     def is_running(self, now: datetime) -> bool:
         return self.start <= now < self.end and not self.all_day
 
@@ -185,6 +192,9 @@ class DataFreshness:
 
 _SELECT_OCCURRENCES = f"SELECT {OCCURRENCES.column_list} FROM occurrences"
 _OccurrenceRow = OCCURRENCES.row_type
+_IN_KEY_ORDER = operator.itemgetter(
+    *(OCCURRENCES.columns.index(name) for name in ("start", "source", "activity_id", "seq"))
+)
 
 
 class ScheduleNotReady(Exception):
@@ -307,19 +317,28 @@ class Schedule:
 
     @_reading
     def on_day(self, site: str, day: date, *, category: str | None = None) -> list[OccurrenceView]:
-        """Everything at ``site`` that touches the local day ``day``, in start order."""
-        day_start = local_midnight(day)
-        day_end = local_midnight(day + timedelta(days=1))
+        """Everything at ``site`` that touches the local day ``day``, in start order.
+
+        An occurrence belongs to every day it covers (a Friday–Sunday course is on all three,
+        :meth:`OccurrenceView.continues_from_before` says which are later days); one of no
+        length, such as a holiday marker at midnight with DTEND = DTSTART, to the day it
+        starts in.
+        """
+        day_start = int(local_midnight(day).timestamp())
+        day_end = int(local_midnight(day + timedelta(days=1)).timestamp())
+        touches = 'start < ? AND ("end" > ? OR start >= ?)'
         rows = self._tuples(
-            f'{_SELECT_OCCURRENCES} WHERE site = ? AND start >= ? AND start < ? AND "end" > ?',
-            (
-                site,
-                int((day_start - LONGEST_OVERNIGHT).timestamp()),
-                int(day_end.timestamp()),
-                int(day_start.timestamp()),
-            ),
+            f"{_SELECT_OCCURRENCES} WHERE site = ? AND start >= ? AND {touches}",
+            (site, day_start - LONG, day_end, day_start, day_start),
         ).fetchall()
-        # The primary key (site, start, …) already yields start order; all-day ones go first.
+        # Longer than a day and begun more than a day before: the partial index has them
+        # ("+start" keeps SQLite from scanning the primary key from the site's first row).
+        rows += self._tuples(
+            f'{_SELECT_OCCURRENCES} WHERE site = ? AND "end" > ? '
+            f'AND "end" - start > {LONG} AND +start < ?',
+            (site, day_start, day_start - LONG),
+        ).fetchall()
+        rows.sort(key=_IN_KEY_ORDER)
         views = self._views(rows)
         if category:
             views = [view for view in views if view.category == category]

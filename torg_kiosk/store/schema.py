@@ -210,6 +210,9 @@ SCHEDULE_MIGRATIONS: dict[int, str] = {
     DROP TABLE occurrences;
     ALTER TABLE occurrences_v2 RENAME TO occurrences;
     CREATE INDEX occurrences_by_source ON occurrences (source, activity_id);
+    -- Occurrences longer than a day (a weekend course, a two-week exhibition): a day's list
+    -- finds those that began days before it here, without scanning from the window's start.
+    CREATE INDEX occurrences_long ON occurrences (site, "end") WHERE "end" - start > 86400;
     """,
 }
 

@@ -30,7 +30,7 @@ from kivy.properties import (
 )
 from kivy.uix.screenmanager import NoTransition
 
-from torg_kiosk.domain import i18n, present
+from torg_kiosk.domain import i18n, opening_hours, present
 from torg_kiosk.domain.i18n import CODES, DEFAULT
 from torg_kiosk.domain.i18n import language as language_info
 from torg_kiosk.domain.status import KioskStatus, kiosk_status
@@ -65,6 +65,7 @@ SCREENS = {
     "call_language": "torg_kiosk.ui.screens.call_choice:CallChoiceScreen",
     "call_interpreter": "torg_kiosk.ui.screens.call_choice:CallChoiceScreen",
     "call": "torg_kiosk.ui.screens.call:CallScreen",
+    "closed": "torg_kiosk.ui.screens.closed:ClosedScreen",
 }
 
 
@@ -126,6 +127,9 @@ class KioskApp(App):
         self._check_asked_for: str | None = None
         self._history: list[str] = []
         self._call_flow = None
+        #: A visitor touched the closed page: the normal screens until the visit is over.
+        self._closed_page_dismissed = False
+        self._first_frame_done = False
         self._refresh_trigger = Clock.create_trigger(
             lambda _dt: self.refresh_all(), REFRESH_COALESCE_SECONDS
         )
@@ -166,6 +170,7 @@ class KioskApp(App):
     def _after_first_frame(self, *_args) -> None:
         """What the first frame did not need: the sync's thread, then the other screens."""
         Window.unbind(on_flip=self._after_first_frame)
+        self._first_frame_done = True
         self.run_sync(self.services.sync)
         Clock.schedule_once(self._make_next_screen)
 
@@ -253,6 +258,35 @@ class KioskApp(App):
         self._history.clear()
         self.manager.current = "home"
 
+    # -- the closed page ---------------------------------------------------------------------
+
+    def closed_page_due(self) -> bool:
+        """The torg is closed (the one rule) and no visitor has asked for the normal screens."""
+        if self._closed_page_dismissed:
+            return False
+        state = opening_hours.state_at(self.site, self.now(), self.closures())
+        return not isinstance(state, opening_hours.Open)
+
+    def closed_page_dismissed(self) -> None:
+        """A touch on the closed page: Home, and the normal screens until the visit is over."""
+        self._closed_page_dismissed = True
+        self.go_home()
+
+    def closed_page_back(self) -> None:
+        """The visit is over (the privacy timer): the closed page may show again."""
+        self._closed_page_dismissed = False
+        self._show_the_page_the_hours_ask_for()
+
+    def _show_the_page_the_hours_ask_for(self) -> None:
+        """Home ↔ the closed page as the torg closes and opens; other screens are a visit."""
+        if self.manager is None or not self._first_frame_done:
+            return
+        current = self.manager.current
+        if current == "home" and self.closed_page_due():
+            self.manager.current = "closed"
+        elif current == "closed" and not self.closed_page_due():
+            self.manager.current = "home"
+
     def show_activity(self, key: str) -> None:
         self.manager.get_screen("activity").key = key
         if self.manager.current == "activity":
@@ -309,6 +343,13 @@ class KioskApp(App):
             self.sync.check_database_soon()
         self._refresh_trigger()
 
+    def closures(self) -> tuple:
+        """The feed's closures for this torg, for the opening hours rule (none without a
+        schedule: the holidays still count). A StoreError goes to the caller's guard."""
+        if self.schedule is None:
+            return ()
+        return opening_hours.closures_from(self.schedule.closures(self.site.id))
+
     def _has_data(self) -> bool:
         return self.status().has_programme
 
@@ -354,6 +395,10 @@ class KioskApp(App):
     def refresh_all(self) -> None:
         """Redraw the status line and the visible screen with the current data."""
         self.update_status()
+        try:
+            self._show_the_page_the_hours_ask_for()
+        except StoreError as problem:
+            self.schedule_failed(problem)
         if self.manager and self.manager.current_screen:
             self.refresh_screen(self.manager.current_screen)
 

@@ -22,7 +22,6 @@ from torg_kiosk.calls.browser import Window as BrowserWindow
 from torg_kiosk.calls.desk import CallChoice, CallDesk, kiosk_id
 from torg_kiosk.calls.hours import can_call_now
 from torg_kiosk.calls.session import CONNECTING, ENDED, FALLBACK, CallSession, CallUpdate
-from torg_kiosk.domain.opening_hours import closures_from
 from torg_kiosk.store.database import StoreError
 
 log = logging.getLogger(__name__)
@@ -69,11 +68,8 @@ class CallFlow:
     def _closures(self) -> tuple:
         """The feed's closures for this torg (a closure of ``caseworkers`` ends the calls
         for its days); none when the schedule cannot be read."""
-        schedule = self.app.schedule
-        if schedule is None:
-            return ()
         try:
-            return closures_from(schedule.closures(self.app.site.id))
+            return self.app.closures()
         except StoreError as problem:
             self.app.schedule_failed(problem)
             return ()

@@ -235,6 +235,7 @@ def guard_for(app, speaker) -> IdleGuard:
     visitor.register("volume", speaker.reset)
     visitor.register("qr", lambda: _forget_activity(app))
     visitor.register("notice", lambda: setattr(app, "readaloud_notice", ""))
+    visitor.register("closed_page", app.closed_page_back)
     return guard
 
 

@@ -13,7 +13,7 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 
 from torg_kiosk.calls.words import fallback_notice
-from torg_kiosk.domain import present
+from torg_kiosk.domain import hours_view
 from torg_kiosk.ui.screens.base import KioskScreen
 
 
@@ -26,8 +26,8 @@ class ContactScreen(KioskScreen):
     def refresh(self) -> None:
         app = self.app
         self.notice = fallback_notice(self.reason, app.language)
-        hours = app.site.innbyggerservice.staffed_hours
-        self.staffed = present.staffed_text(hours, app.now(), app.language)
+        line = hours_view.staffed_line(app.site, app.now(), app.closures(), app.language)
+        self.staffed = line.text
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))

@@ -10,7 +10,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
-from torg_kiosk.domain import present
+from torg_kiosk.domain import hours_view, present
 from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.ui.screens.base import KioskScreen
 from torg_kiosk.ui.widgets import MirrorBox, WrapLabel, text_width
@@ -38,6 +38,12 @@ class NowRow(ButtonBehavior, BoxLayout):
 class HomeScreen(KioskScreen):
     clock_text = StringProperty("")
     date_text = StringProperty("")
+    #: The torg's own hours now (*Åpent nå — til 16:00*) and innbyggerservice's, from the
+    #: one rule every screen uses (domain.hours_view).
+    torg_hours = StringProperty("")
+    torg_open = BooleanProperty(False)
+    staffed = StringProperty("")
+    staffed_now = BooleanProperty(False)
     #: Portrait and large text at once: the kv stacks the cards and wraps the header.
     tight = BooleanProperty(False)
     #: Lines for the torg's character sentence: two when tight, or when one line is too
@@ -110,17 +116,28 @@ class HomeScreen(KioskScreen):
             else:
                 limit = MAX_NOW_ROWS_LARGE_TEXT if app.large_text else MAX_NOW_ROWS
             now_rows = present.now_and_next_lines(running, upcoming, language)[:limit]
+            # Tight: the torg's and innbyggerservice's hours take the room of a second one.
+            most = 1 if self.tight else MAX_ANNOUNCEMENTS
             notices = [
                 present.announcement_text(notice.text, language)
-                for notice in schedule.announcements(app.site.id, now)[:MAX_ANNOUNCEMENTS]
+                for notice in schedule.announcements(app.site.id, now)[:most]
             ]
+        closures = app.closures()
+        torg = hours_view.torg_line(app.site, now, closures, language)
+        staffed = hours_view.staffed_line(app.site, now, closures, language)
+        self.torg_hours, self.torg_open = torg.text, torg.open
+        self.staffed, self.staffed_now = staffed.text, staffed.open
         services = [
             {
                 "name": present.service_name(service, app.site.name, language),
-                "hours": present.hours_text(service.opening_hours, now.date(), language),
-                "closed": not service.opening_hours.on(now.date()),
+                "hours": row["hours"],
+                "closed": row["closed"],
             }
-            for service in app.site.services
+            for service, row in zip(
+                app.site.services,
+                hours_view.service_rows(app.site, now, closures, language),
+                strict=True,
+            )
         ]
         # Widgets are rebuilt only when what they say changed: a refresh every few seconds
         # (or a visitor going back and forth) then costs a few small queries, no layout.
@@ -177,7 +194,8 @@ class HomeScreen(KioskScreen):
 
 
 class ServiceLine(MirrorBox):
-    """A service's name over today's hours (``10–16`` or ``stengt i dag``)."""
+    """A service's name and where its hours stand now (``til 16``, ``stengt nå, åpner 10``,
+    ``stengt nå``, ``stengt i dag``); muted unless it is open now."""
 
     name = StringProperty("")
     hours = StringProperty("")
