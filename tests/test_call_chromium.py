@@ -19,6 +19,7 @@ import json
 import os
 import queue
 import secrets
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -133,6 +134,38 @@ def test_another_origin_does_not_get_the_camera(tmp_path, pages, capture_policy)
     host, result = open_in_chromium(tmp_path, f"http://localhost:{pages.port}/", pages)
     assert host == f"localhost:{pages.port}"
     assert result in ("no answer", "refused NotAllowedError")
+
+
+def visible_chromium_windows() -> list[tuple[int, int, int, int]]:
+    """(x, y, width, height) of every visible Chromium window on the display (xdotool)."""
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--class", "chromium"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    windows = []
+    for window in found.stdout.split():
+        shape = subprocess.run(
+            ["xdotool", "getwindowgeometry", "--shell", window], capture_output=True, text=True
+        ).stdout
+        values = dict(line.split("=") for line in shape.split())
+        windows.append(tuple(int(values[k]) for k in ("X", "Y", "WIDTH", "HEIGHT")))
+    return windows
+
+
+def test_the_meeting_window_takes_its_place_and_leaves_the_kiosks_strip_free(tmp_path, pages):
+    window = Window(0, 0, 1360, 1080)  # a 1920-wide screen less the 560 px strip
+    call = kiosk_launcher(tmp_path).launch(f"http://127.0.0.1:{pages.port}/", window,
+                                           lambda _c, _r: None)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while not visible_chromium_windows():
+            assert time.monotonic() < deadline, "Chromium never mapped a window"
+            time.sleep(0.05)
+        assert visible_chromium_windows() == [(0, 0, 1360, 1080)]
+    finally:
+        call.end()
+        assert call.wait(15)
+    assert visible_chromium_windows() == []
 
 
 def test_the_policy_names_the_origin_for_camera_and_microphone(capture_policy, pages):

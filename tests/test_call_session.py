@@ -27,6 +27,7 @@ from torg_kiosk.calls.session import (
     FALLBACK,
     IN_CALL,
     NO_BROWSER,
+    NOBODY_ANSWERED,
     UNREACHABLE,
     CallSession,
 )
@@ -65,12 +66,12 @@ class Updates:
         raise AssertionError(f"no {phase} update")
 
 
-def session(tmp_path, config, central_url, mode="stay", updates=None):
+def session(tmp_path, config, central_url, mode="stay", updates=None, max_seconds=60):
     report = tmp_path / "browser.json"
     launcher = BrowserLauncher(
         [sys.executable, str(STAND_IN), str(report), mode, "{url}", "{profile}"],
         profile_root=tmp_path / "profiles",
-        max_seconds=60,
+        max_seconds=max_seconds,
         failed_start_seconds=1.0,
     )
     return CallSession(
@@ -180,3 +181,27 @@ def test_the_visitor_leaving_the_meeting_ends_the_call(tmp_path, config, central
     call, _ = session(tmp_path, config, central.url, mode="leave-after=1.5", updates=updates)
     call.start()
     assert updates.until(ENDED).reason == "browser_closed"
+
+
+def test_the_maximum_call_length_ends_the_call_and_the_request(tmp_path, config, central):
+    updates = Updates()
+    call, _ = session(tmp_path, config, central.url, updates=updates, max_seconds=2)
+    call.start()
+    updates.until(IN_CALL)
+    assert updates.until(ENDED).reason == "max_length"
+    deadline = time.monotonic() + 10
+    while CallDesk(central.url).standing(call.nonce).state != "cancelled":
+        assert time.monotonic() < deadline, "the request was never withdrawn"
+        time.sleep(0.05)
+
+
+def test_a_request_nobody_answers_in_time_closes_the_browser_and_offers_the_booking(
+    tmp_path, config, central
+):
+    central._httpd.app.config["CALL_EXPIRY_SECONDS"] = 1
+    updates = Updates()
+    call, _ = session(tmp_path, config, central.url, updates=updates)
+    call.start()
+    updates.until(IN_CALL)
+    assert updates.until(FALLBACK, timeout=20).reason == NOBODY_ANSWERED
+    assert call.browser.wait(10) and call.browser.reason == "ended_on_kiosk"
