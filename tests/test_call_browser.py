@@ -51,7 +51,7 @@ def launcher(tmp_path: Path, mode: str, **kwargs) -> tuple[BrowserLauncher, Path
     report = tmp_path / "report.json"
     command = [sys.executable, str(STAND_IN), str(report), mode, "{url}", "{profile}",
                "--window-position={x},{y}", "--window-size={width},{height}"]  # fmt: skip
-    options = {"max_seconds": 30, "failed_start_seconds": 0.5} | kwargs
+    options = {"max_seconds": 30, "failed_start_seconds": 0.5, "grace_seconds": 0.3} | kwargs
     return BrowserLauncher(command, profile_root=tmp_path / "profiles", **options), report
 
 

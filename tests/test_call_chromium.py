@@ -44,7 +44,7 @@ function report(text) { fetch('/result', {method: 'POST', body: text}); }
 navigator.mediaDevices.getUserMedia({video: true, audio: true})
   .then(stream => report('granted ' + stream.getTracks().map(t => t.kind).sort().join(',')))
   .catch(error => report('refused ' + error.name));
-setTimeout(() => report('no answer'), 5000);
+setTimeout(() => report('no answer'), 3000);
 </script>"""
 
 
@@ -73,7 +73,9 @@ class MediaPages:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     def first_result(self, timeout: float = 30) -> tuple[str, str]:
         return self.results.get(timeout=timeout)

@@ -73,6 +73,7 @@ def session(tmp_path, config, central_url, mode="stay", updates=None, max_second
         profile_root=tmp_path / "profiles",
         max_seconds=max_seconds,
         failed_start_seconds=1.0,
+        grace_seconds=0.3,
     )
     return CallSession(
         config=config,

@@ -49,6 +49,7 @@ def call_flow(ui, tmp_path):
             profile_root=tmp_path / "profiles",
             max_seconds=60,
             failed_start_seconds=1.0,
+            grace_seconds=0.3,
         ),
     )
     flow.use_browser("stay")

@@ -96,12 +96,14 @@ class BrowserLauncher:
         profile_root: Path,
         max_seconds: float,
         failed_start_seconds: float = 3.0,
+        grace_seconds: float = GRACE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.command = tuple(command)
         self.profile_root = Path(profile_root)
         self.max_seconds = max_seconds
         self.failed_start_seconds = failed_start_seconds
+        self.grace_seconds = grace_seconds
         self.clock = clock
 
     def launch(
@@ -149,7 +151,7 @@ class BrowserLauncher:
                 reason = MAX_LENGTH
             else:
                 call._end_asked.wait(0.1)
-        end_group(call.process)
+        end_group(call.process, self.grace_seconds)
         shutil.rmtree(call.profile, ignore_errors=True)
         call.reason = reason
         log.info("The call's browser ended: %s", reason)
