@@ -14,7 +14,7 @@ from pathlib import Path
 from torg_kiosk.base.clock import ArgumentError
 from torg_kiosk.base.settings import ConfigError
 from torg_kiosk.kiosk_args import parse_args
-from torg_kiosk.services import build_app, build_services, kiosk_config
+from torg_kiosk.services import build_app, build_services, calls_config, kiosk_config
 from torg_kiosk.store.database import storage_problem
 
 EXIT_BAD_CONFIG = 2
@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parse_args(argv)
         kiosk, site = kiosk_config(args)
+        calls = calls_config(kiosk)
     except (ArgumentError, ConfigError) as error:
         print(f"torg-kiosk: {error}", file=sys.stderr)
         return EXIT_BAD_CONFIG
@@ -59,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     from torg_kiosk.ui.bootstrap import configure_kivy
 
     configure_kivy(windowed=args.windowed, size=args.size)
-    app = build_app(build_services(kiosk, site, now=args.now), windowed=args.windowed)
+    services = build_services(kiosk, site, now=args.now, calls=calls)
+    app = build_app(services, windowed=args.windowed)
     if args.screenshot:
         from torg_kiosk.ui.snapshot import screenshot_when_ready
 

@@ -80,8 +80,10 @@ def build_services(
     *,
     now: datetime | None = None,
     speaker: Speaker | None = None,
+    calls: CallsConfig | object | None = ...,
 ) -> KioskServices:
-    """The services of one kiosk; ``now`` pins the start of its clock (``--now``)."""
+    """The services of one kiosk; ``now`` pins the start of its clock (``--now``); ``calls``
+    the video calls' config already read (else :func:`calls_config` reads it)."""
     clock = make_clock(now)
     return KioskServices(
         config=config,
@@ -90,7 +92,7 @@ def build_services(
         open_schedule=schedule_opener(database_path(config), config.busy_timeout_seconds),
         sync=sync_loop(config, site, clock),
         speaker=speaker or Speaker(),
-        calls=calls_config(config),
+        calls=calls_config(config) if calls is ... else calls,
     )
 
 

@@ -71,6 +71,18 @@ def test_a_broken_config_file_ends_with_one_line_and_exit_2(tmp_path):
     assert "kiosk.toml" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_broken_calls_toml_ends_with_one_line_naming_it_and_exit_2(tmp_path):
+    config = tmp_path / "config"
+    shutil.copytree(REPO_ROOT / "torg_kiosk" / "config", config)
+    calls = config / "calls.toml"
+    calls.write_text(calls.read_text().replace('provider = "jitsi"', 'provider = "skype"'))
+    result = run_kiosk("--config", str(config / "kiosk.toml"), "--data", str(tmp_path))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "calls.toml: provider is 'skype'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_bad_size_ends_with_exit_2_before_any_window(tmp_path):
     result = run_kiosk("--size", "huge", "--data", str(tmp_path))
     assert result.returncode == 2
