@@ -203,6 +203,7 @@ def test_a_request_nobody_answers_in_time_closes_the_browser_and_offers_the_book
     updates = Updates()
     call, _ = session(tmp_path, config, central.url, updates=updates)
     call.start()
-    updates.until(IN_CALL)
+    # Waiting (IN_CALL) may or may not be seen first: on a busy machine the first question
+    # can come after the second the request lives.
     assert updates.until(FALLBACK, timeout=20).reason == NOBODY_ANSWERED
     assert call.browser.wait(10) and call.browser.reason == "ended_on_kiosk"
