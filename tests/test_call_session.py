@@ -8,6 +8,7 @@ import json
 import queue
 import socket
 import sys
+import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -136,27 +137,26 @@ def test_avbryt_while_waiting_withdraws_the_request(tmp_path, config, central):
         time.sleep(0.05)
 
 
-def test_no_central_side_gives_the_fallback_within_the_answer_time(tmp_path, config):
+def test_no_central_side_gives_the_fallback_and_no_browser(tmp_path, config):
     with socket.create_server(("127.0.0.1", 0)) as unused:
         port = unused.getsockname()[1]
     updates = Updates()
     call, report = session(tmp_path, config, f"http://127.0.0.1:{port}", updates=updates)
-    started = time.monotonic()
     call.start()
-    assert updates.until(FALLBACK, timeout=config.answer_seconds + 1).reason == UNREACHABLE
-    assert time.monotonic() - started <= config.answer_seconds + 0.5
+    assert updates.until(FALLBACK, timeout=15).reason == UNREACHABLE
     assert not report.exists()  # no browser for a call nobody can take
 
 
-def test_a_central_side_that_never_answers_gives_the_fallback_in_time(tmp_path, config):
+def test_a_central_side_that_never_answers_is_given_up_at_answer_seconds(tmp_path, config):
+    # One second to answer, while the HTTP client alone would wait 3.5 s: only the session's
+    # own limit can bring the fallback before the request gives up.
+    hurried = replace(config, answer_seconds=1.0)
     with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never answers
         updates = Updates()
-        call, _ = session(tmp_path, config, f"http://127.0.0.1:{silent.getsockname()[1]}",
+        call, _ = session(tmp_path, hurried, f"http://127.0.0.1:{silent.getsockname()[1]}",
                           updates=updates)  # fmt: skip
-        started = time.monotonic()
         call.start()
-        assert updates.until(FALLBACK, timeout=config.answer_seconds + 1).reason == UNREACHABLE
-        assert time.monotonic() - started <= config.answer_seconds + 0.5
+        assert updates.until(FALLBACK, timeout=3.0).reason == UNREACHABLE
 
 
 def test_no_central_url_is_the_fallback_at_once(tmp_path, config):
@@ -207,3 +207,67 @@ def test_a_request_nobody_answers_in_time_closes_the_browser_and_offers_the_book
     # can come after the second the request lives.
     assert updates.until(FALLBACK, timeout=20).reason == NOBODY_ANSWERED
     assert call.browser.wait(10) and call.browser.reason == "ended_on_kiosk"
+
+
+class SlowRelay:
+    """Forwards each request to ``target`` on 127.0.0.1 after ``delay`` seconds: a central
+    side that answers, but later than the visitor waits."""
+
+    def __init__(self, target: str, delay: float):
+        self.target, self.delay = target, delay
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+
+    def _relay(self, client):
+        with client:
+            reader = client.makefile("rb")
+            method, path, _ = reader.readline().decode().split(" ")
+            headers = {}
+            while (line := reader.readline().decode()) not in ("\r\n", ""):
+                name, value = line.split(":", 1)
+                headers[name.strip().lower()] = value.strip()
+            body = reader.read(int(headers.get("content-length", 0)))
+            time.sleep(self.delay)
+            try:
+                answer = requests.request(method, self.target + path, data=body, timeout=5,
+                                          headers={"Content-Type": "application/json"})  # fmt: skip
+            except requests.RequestException:
+                return  # the test is over and its server gone
+            if self.listener.fileno() == -1:
+                return
+            client.sendall(
+                f"HTTP/1.1 {answer.status_code} OK\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(answer.content)}\r\nConnection: close\r\n\r\n".encode()
+                + answer.content
+            )
+
+    def close(self):
+        self.listener.close()
+
+
+def test_a_request_stored_after_the_visitor_got_the_booking_is_withdrawn(tmp_path, config, central):
+    relay = SlowRelay(central.url, delay=1.2)  # later than the visitor waits, inside a read
+    try:
+        updates = Updates()
+        hurried = replace(config, answer_seconds=1.0)
+        call, report = session(tmp_path, hurried, relay.url, updates=updates)
+        call.start()
+        assert updates.until(FALLBACK, timeout=3.0).reason == UNREACHABLE
+        deadline = time.monotonic() + 15
+        while not stored_calls(central) or (
+            CallDesk(central.url).standing(call.nonce).state != "cancelled"
+        ):
+            assert time.monotonic() < deadline, "the late request was never withdrawn"
+            time.sleep(0.1)
+        assert not report.exists()
+    finally:
+        relay.close()

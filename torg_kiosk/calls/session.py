@@ -135,11 +135,16 @@ class CallSession:
                 kiosk=self.kiosk,
             )
             self.nonce = body["nonce"]
-            self.desk.request(body)
+            # From here the central side may hold the request, even if no answer comes back.
             self._requested = True
+            self.desk.request(body)
         except (ProviderError, DeskError) as error:
             log.warning("The call could not be set up: %s", error)
             self._finish(FALLBACK, UNREACHABLE)
+            if self._requested:
+                # A request whose answers were lost may still have been stored: take it
+                # back, so no caseworker answers a call nobody is waiting for.
+                self._withdraw()
             return
         with self._lock:
             if self._finished or self._stop.is_set():
@@ -208,16 +213,20 @@ class CallSession:
             threading.Thread(target=self._withdraw, name="call-withdraw", daemon=True).start()
 
     def _withdraw(self) -> None:
-        """Take the request back (a taken call: end it); a failure is only logged: the
-        central side expires what it is not told about."""
+        """Take the request back (a taken call: end it). Only a withdrawal the central side
+        confirmed counts: one that found no request yet (the request still on its way) is
+        tried again when the request lands. A failure is only logged: the central side
+        expires what it is not told about."""
         with self._lock:
             if self.nonce is None or self._withdrawn:
                 return
-            self._withdrawn = True
         try:
             self.desk.cancel(self.nonce)
         except DeskError as error:
             log.warning("The call request could not be withdrawn: %s", error.message)
+            return
+        with self._lock:
+            self._withdrawn = True
 
     def _emit(self, update: CallUpdate) -> None:
         try:
