@@ -23,9 +23,11 @@ def test_home_shows_the_torg_the_time_and_what_is_on_now(ui):
     assert home.ids.site_name.text == "Heggedal innbyggertorg"
     assert home.clock_text.startswith("10:1")
     assert home.date_text == "torsdag 3. desember"
-    now_titles = [row.title for row in home.ids.now_box.children if hasattr(row, "title")]
-    assert "Innbyggerservice på skjerm" in now_titles
-    assert "Formiddagstreff" not in now_titles  # cancelled: not offered as "now & next"
+    now_rows = {row.title: row for row in home.ids.now_box.children if hasattr(row, "title")}
+    assert "Innbyggerservice på skjerm" in now_rows
+    # Cancelled but due at 10:30: the people who came for it look at Home.
+    assert now_rows["Formiddagstreff"].label == "AVLYST"
+    assert now_rows["Formiddagstreff"].cancelled
     services = {line.name: line.hours for line in home.ids.services_box.children}
     assert services["Bibliotek"] == "til 16"  # open now, until 16
     assert services["Nærmiljøsentral"] == "stengt i dag"

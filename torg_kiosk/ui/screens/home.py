@@ -6,12 +6,18 @@ from pathlib import Path
 
 from kivy.clock import Clock
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ListProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
-from torg_kiosk.domain import hours_view, present
-from torg_kiosk.domain.i18n import N_, tr
+from torg_kiosk.domain import hours_view, now_next, present
+from torg_kiosk.domain import notices as notices_of
 from torg_kiosk.ui.screens.base import KioskScreen
 from torg_kiosk.ui.widgets import MirrorBox, WrapLabel, text_width
 
@@ -22,7 +28,6 @@ MAX_NOW_ROWS_LARGE_TEXT = 2
 #: Portrait with large text ("tight"): the services card takes the full width and the
 #: announcements go below it, so now & next keeps one row.
 MAX_NOW_ROWS_TIGHT = 1
-MAX_ANNOUNCEMENTS = 2
 
 
 class NowRow(ButtonBehavior, BoxLayout):
@@ -33,6 +38,8 @@ class NowRow(ButtonBehavior, BoxLayout):
     time_text = StringProperty("")
     title = StringProperty("")
     place = StringProperty("")
+    #: Called off: *AVLYST* in the cancelled colour, with the cancelled mark.
+    cancelled = BooleanProperty(False)
 
 
 class HomeScreen(KioskScreen):
@@ -51,7 +58,15 @@ class HomeScreen(KioskScreen):
     character_lines = NumericProperty(1)
 
     _ticker = None
+    _rotation = None
     _shown = None
+    _rotating_label = None
+    #: The announcements that take turns, the one whose turn it is, and the pause control.
+    rotating = ListProperty([])
+    turn = NumericProperty(0)
+    notices_paused = BooleanProperty(False)
+    #: What an empty *now & next* says: where the next thing on is.
+    _nothing_more = ""
 
     def on_kv_post(self, base_widget) -> None:
         super().on_kv_post(base_widget)
@@ -90,11 +105,15 @@ class HomeScreen(KioskScreen):
 
     def on_activate(self) -> None:
         self._ticker = Clock.schedule_interval(lambda _dt: self.update_clock(), 1)
+        self._rotation = Clock.schedule_interval(self._rotate, notices_of.ROTATE_SECONDS)
 
     def on_deactivate(self) -> None:
         if self._ticker is not None:
             self._ticker.cancel()
             self._ticker = None
+        if self._rotation is not None:
+            self._rotation.cancel()
+            self._rotation = None
 
     def update_clock(self) -> None:
         now = self.app.now()
@@ -106,23 +125,21 @@ class HomeScreen(KioskScreen):
         now, language = app.now(), app.language
         self.update_clock()
         schedule = app.schedule
+        closures = app.closures()
         if schedule is None or not app.has_programme:
             now_rows: list[dict] | None = None
-            notices: list[str] = []
+            notices = notices_of.arrange(app.site, now, closures, (), language)
         else:
-            running, upcoming = schedule.now_and_next(app.site.id, now)
             if self.tight:
                 limit = MAX_NOW_ROWS_TIGHT
             else:
                 limit = MAX_NOW_ROWS_LARGE_TEXT if app.large_text else MAX_NOW_ROWS
-            now_rows = present.now_and_next_lines(running, upcoming, language)[:limit]
-            # Tight: the torg's and innbyggerservice's hours take the room of a second one.
-            most = 1 if self.tight else MAX_ANNOUNCEMENTS
-            notices = [
-                present.announcement_text(notice.text, language)
-                for notice in schedule.announcements(app.site.id, now)[:most]
-            ]
-        closures = app.closures()
+            now_rows = now_next.rows(schedule.today(app.site.id, now), now, language)[:limit]
+            if not now_rows:
+                following = schedule.next_day_with_activities(app.site.id, now)
+                self._nothing_more = now_next.next_day_text(following, now, language)
+            announcements = schedule.announcements(app.site.id, now)
+            notices = notices_of.arrange(app.site, now, closures, announcements, language)
         torg = hours_view.torg_line(app.site, now, closures, language)
         staffed = hours_view.staffed_line(app.site, now, closures, language)
         self.torg_hours, self.torg_open = torg.text, torg.open
@@ -141,7 +158,7 @@ class HomeScreen(KioskScreen):
         ]
         # Widgets are rebuilt only when what they say changed: a refresh every few seconds
         # (or a visitor going back and forth) then costs a few small queries, no layout.
-        shown = (language, now_rows, services, notices, app.programme_notice)
+        shown = (language, now_rows, self._nothing_more, services, notices, app.programme_notice)
         if shown == self._shown:
             return
         self._shown = shown
@@ -159,7 +176,7 @@ class HomeScreen(KioskScreen):
         for row in rows:
             box.add_widget(NowRow(**row))
         if not rows:
-            box.add_widget(WrapLabel(text=tr(N_("Ikke mer på programmet i dag."), language)))
+            box.add_widget(WrapLabel(text=self._nothing_more))
 
     def _fill_services(self, services: list[dict]) -> None:
         box = self.ids.services_box
@@ -167,12 +184,32 @@ class HomeScreen(KioskScreen):
         for service in services:
             box.add_widget(ServiceLine(**service))
 
-    def _fill_notices(self, notices: list[str]) -> None:
+    def _fill_notices(self, notices: notices_of.Notices) -> None:
+        """The pinned notices, whole; then the turn of one of the others."""
         box = self.ids.notices_box
         box.clear_widgets()
-        for notice in notices:
-            box.add_widget(NoticeLabel(text=notice))
-        self.ids.notices_card.opacity = 1 if notices else 0
+        for text in notices.pinned:
+            box.add_widget(NoticeLabel(text=text, pinned=True))
+        self.rotating = list(notices.rotating)
+        if self.rotating:
+            self.turn %= len(self.rotating)
+            box.add_widget(NoticeLabel(text=self.rotating[self.turn]))
+            self._rotating_label = box.children[0]
+        self.ids.notices_card.opacity = 1 if (notices.pinned or notices.rotating) else 0
+
+    def next_notice(self) -> None:
+        """The next rotating notice's turn (every ROTATE_SECONDS unless paused)."""
+        if len(self.rotating) < 2 or self._rotating_label is None:
+            return
+        self.turn = (self.turn + 1) % len(self.rotating)
+        self._rotating_label.text = self.rotating[self.turn]
+
+    def toggle_notice_pause(self) -> None:
+        self.notices_paused = not self.notices_paused
+
+    def _rotate(self, _dt) -> None:
+        if not self.notices_paused:
+            self.next_notice()
 
     def _watch_notices(self) -> None:
         trigger = Clock.create_trigger(self._trim_notices)
@@ -181,16 +218,18 @@ class HomeScreen(KioskScreen):
         card.parent.bind(height=trigger)
 
     def _trim_notices(self, *_args) -> None:
-        """Landscape: drop the last announcement while the card is taller than its room.
+        """Landscape: while the card is taller than its room, the rotating notice gives way
+        (never a pinned one: a closure is never cut).
 
         Longer texts (an English fallback sentence on two lines, large text) would otherwise
-        push the card down over the big buttons. The first announcement always stays.
+        push the card down over the big buttons.
         """
         card, box = self.ids.notices_card, self.ids.notices_box
-        if self.app.portrait or len(box.children) < 2:
+        label = self._rotating_label
+        if self.app.portrait or label is None or label.parent is not box or len(box.children) < 2:
             return
         if card.height > card.parent.height + 1:
-            box.remove_widget(box.children[0])  # children[0] is the last one added
+            box.remove_widget(label)
 
 
 class ServiceLine(MirrorBox):
@@ -216,8 +255,20 @@ class ServiceLine(MirrorBox):
         self.hours_width = text_width(label) + 8
 
 
+class NoticeTurns(MirrorBox):
+    """While notices take turns: a pause button and which one is shown (*2 / 3*)."""
+
+    home = ObjectProperty(None, allownone=True)
+    shown = BooleanProperty(False)
+    paused = BooleanProperty(False)
+    turn = NumericProperty(0)
+    total = NumericProperty(0)
+
+
 class NoticeLabel(WrapLabel):
-    """One announcement, wrapped."""
+    """One notice, wrapped; a pinned one (a closure in the coming days) in bold."""
+
+    pinned = BooleanProperty(False)
 
 
 Builder.load_file(str(Path(__file__).with_suffix(".kv")))
