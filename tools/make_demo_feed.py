@@ -51,6 +51,8 @@ HOLIDAYS = (
 )
 DEMO_KEY_SEED = b"torg-kiosk demo key"
 DEMO_KEY_ID = "demo-2026"
+#: A demo ticket id on the revocation list (docs/tickets.md shows a revoked ticket with it).
+DEMO_REVOKED_TICKET = "T-00000001"
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 SITES = {
@@ -817,7 +819,7 @@ def build_feed() -> dict:
         "activities": sorted(activities, key=lambda a: a["id"]),
         "announcements": sorted(ANNOUNCEMENTS, key=lambda a: a["id"]),
         "ticket_keys": [demo_ticket_key()],
-        "revoked_tickets": ["demo-ticket-revoked-0001"],
+        "revoked_tickets": [DEMO_REVOKED_TICKET],
     }
 
 
