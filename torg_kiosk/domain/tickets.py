@@ -301,4 +301,3 @@ def read_ticket(text: str, keys: TicketKeys) -> Ticket:
 def _at(midnight: datetime, quarters: int) -> datetime:
     # Through UTC, so a quarter hour past a DST switch is a real quarter hour later.
     return (midnight.astimezone(UTC) + quarters * QUARTER).astimezone(OSLO)
-
