@@ -1,7 +1,8 @@
 """The Flask app factory: :func:`create_app` wires the configuration, storage and blueprints.
 
 Blueprints today: :mod:`~torg_central.feed` (the feed and calendars) and
-:mod:`~torg_central.uploads` (check-ins, call requests, heartbeats). The call queue, the
+:mod:`~torg_central.uploads` (check-ins, sign-ups, call requests, heartbeats) and
+:mod:`~torg_central.attendance` (the attendance report, CSV). The call queue, the
 caseworker page and the fleet page are to be added the same way: a module with a
 ``blueprint``, registered here, reaching the store through
 :func:`torg_central.context.central`.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from torg_central import context, feed, uploads
+from torg_central import attendance, context, feed, uploads
 from torg_central.config import NOT_PRODUCTION, CentralConfig
 from torg_central.errors import register_error_handlers
 
@@ -27,6 +28,7 @@ def create_app(config: CentralConfig) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(feed.blueprint)
     app.register_blueprint(uploads.blueprint)
+    app.register_blueprint(attendance.blueprint)
 
     @app.get("/")
     def index():
