@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from torg_kiosk.base.clock import make_clock
 from torg_kiosk.base.settings import KioskConfig, SiteConfig, load_kiosk_config, load_site
+from torg_kiosk.checkin_wiring import CheckinServices
 from torg_kiosk.domain.speech import Speaker
 from torg_kiosk.kiosk_args import KioskArgs
 from torg_kiosk.store.reader import ScheduleReader
@@ -55,6 +56,8 @@ class KioskServices:
     open_schedule: ScheduleOpener
     sync: SyncLoop
     speaker: Speaker
+    #: Staff check-in (outbox, desk, uploads); None: this kiosk has no staff mode.
+    checkin: CheckinServices | None = None
 
 
 def kiosk_config(args: KioskArgs) -> tuple[KioskConfig, SiteConfig]:
@@ -87,6 +90,7 @@ def build_services(
         open_schedule=schedule_opener(database_path(config), config.busy_timeout_seconds),
         sync=sync_loop(config, site, clock),
         speaker=speaker or Speaker(),
+        checkin=CheckinServices(config, clock),
     )
 
 

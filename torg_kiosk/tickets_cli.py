@@ -1,5 +1,6 @@
 """torg-tickets: make signing keys and signed ticket QR codes (central tooling, tests, demos).
 
+    torg-tickets pin-hash            # reads the PIN from standard input
     torg-tickets keygen KEYFILE [--prefix central]
     torg-tickets issue --demo --activity tofte-seniortrim --site tofte --date 2026-12-03
     torg-tickets issue --key KEYFILE --activity … --site … --date … [--from 09:45]
@@ -12,6 +13,7 @@ token (and writes the QR code as a PNG with ``--png``). The format is docs/ticke
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import struct
 import sys
@@ -22,6 +24,7 @@ from pathlib import Path
 from torg_kiosk.base.clock import OSLO
 from torg_kiosk.domain.qr import qr_matrix
 from torg_kiosk.domain.signing_keys import KeyFileError, read_key, write_new_key
+from torg_kiosk.domain.staff import hash_pin
 from torg_kiosk.domain.tickets import (
     TicketRangeError,
     demo_signing_key,
@@ -47,6 +50,7 @@ def _day(text: str) -> date:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="torg-tickets", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("pin-hash", help="print staff.pin_hash for a PIN read from stdin")
     keygen = commands.add_parser("keygen", help="write a new private key (mode 0600)")
     keygen.add_argument("keyfile", type=Path)
     keygen.add_argument("--prefix", default="central", help="the key id's first word")
@@ -68,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "pin-hash":
+            return _print_pin_hash()
         if args.command == "keygen":
             key = write_new_key(args.keyfile, args.prefix)
             entry = {"kid": key.kid, "algorithm": "Ed25519", "public_key": key.public_key_text}
@@ -89,6 +95,18 @@ def main(argv: list[str] | None = None) -> int:
     print(token)
     if args.png:
         write_png(token, args.png)
+    return 0
+
+
+def _print_pin_hash() -> int:
+    if sys.stdin.isatty():
+        pin = getpass.getpass("PIN (4 to 12 digits): ")
+    else:
+        pin = sys.stdin.readline().strip()
+    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+        print("torg-tickets: a staff PIN is 4 to 12 digits.", file=sys.stderr)
+        return 2
+    print(f'pin_hash = "{hash_pin(pin)}"')
     return 0
 
 
