@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from torg_kiosk.base.settings import KioskConfig
@@ -57,6 +56,11 @@ class CheckinServices:
     def key_path(self) -> Path:
         path = Path(self.config.staff.ticket_key_file)
         return path if path.is_absolute() else self.config.data_dir / path
+
+    @property
+    def outbox(self) -> Outbox | None:
+        """The outbox if :meth:`open` has opened it, else None (nothing is opened here)."""
+        return self._opened.outbox if self._opened is not None else None
 
     def open(self) -> OpenCheckin:
         """The outbox, the desk and the kiosk key, opened once (blocking file work)."""

@@ -257,6 +257,16 @@ class CheckinDesk:
         return nonce
 
 
+def admitted_counts(outbox: Outbox, doors: Iterable[Door]) -> dict[tuple[str, str], int]:
+    """(activity id, occurrence) → how many are checked in, for the attendance view."""
+    return {
+        (door.activity_id, door.occurrence): _admitted_count(
+            outbox.about_occurrence(CHECKIN_KIND, door.activity_id, door.occurrence)
+        )
+        for door in doors
+    }
+
+
 def _admitted_count(records: list[OutboxRecord]) -> int:
     undone = {r.payload.get("undoes") for r in records if r.payload.get("result") == UNDONE}
     return sum(1 for r in records if r.payload.get("result") in ADMITTING and r.nonce not in undone)
