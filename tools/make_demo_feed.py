@@ -543,7 +543,21 @@ PROGRAMME: dict[str, list[Series]] = {
         Series(
             "helsestasjon", "WE", "12:00", "15:00", "Helsestasjonen, 2. etasje", "Helsestasjonen"
         ),
-        Series("babysang", "TH", "11:00", "12:00", "Biblioteket", BIBLIOTEK),
+        Series(
+            "babysang",
+            "TH",
+            "11:00",
+            "12:00",
+            "Biblioteket",
+            BIBLIOTEK,
+            # Sign-up with places, some taken centrally: the walk-in sign-up's demo.
+            registration={
+                "required": True,
+                "capacity": 12,
+                "url": URL_LIBRARY,
+                "taken": {"2026-12-03": 9},
+            },
+        ),
         Series("bokcafe", "FR", "12:00", "13:30", "Kafeen", BIBLIOTEK, interval=2),
         Series(
             "bridge",

@@ -137,7 +137,7 @@ def test_every_kind_of_visitor_memory_the_app_holds_is_registered(ui):
     assert {"language", "large_text", "volume", "qr"} <= set(visitor.registered)
     # Exactly what the app does not hold yet: a new kind of visitor memory (VISITOR_MEMORY)
     # fails here until the app registers its reset, and so does one the app stops forgetting.
-    assert visitor.missing() == ("ticket", "call", "staff")
+    assert visitor.missing() == ("call",)
 
 
 @pytest.mark.parametrize("size", ((1920, 1080), (1080, 1920)), ids=lambda s: f"{s[0]}x{s[1]}")

@@ -52,8 +52,10 @@ class ScanCapture:
     def _finish(self, now: float) -> str | None:
         chars, times = self.chars, [*self.times, now]
         self.chars, self.times = [], []
+        if not chars:
+            return None  # a lone Enter (or one after a dropped burst)
         if len(chars) < MIN_LENGTH:
-            self.last_dropped = "short" if chars else ""
+            self.last_dropped = "short"
             return None
         gaps = sorted(b - a for a, b in itertools.pairwise(times))
         if gaps[len(gaps) // 2] > MAX_MEDIAN_GAP:

@@ -20,7 +20,7 @@ from torg_kiosk.domain.tickets import SigningKey, TicketKeys, issue_ticket, read
 from torg_kiosk.store.outbox import Outbox
 
 SIGNUP_KIND = "signup"
-#: A walk-in ticket opens the door this long before the start.
+#: A walk-in ticket opens the door this long before the start (or from when it is issued).
 EARLY = timedelta(minutes=30)
 
 OPEN, FULL, UNAVAILABLE = "open", "full", "unavailable"
@@ -61,7 +61,8 @@ def issue_walk_in_ticket(outbox: Outbox, key: SigningKey, kiosk: str, view, now:
         activity_id=view.activity_id,
         site=view.site,
         day=view.start.date(),
-        valid_from=max(view.start - EARLY, _midnight_of(view.start)),
+        # From now (the visitor is at the torg already) or half an hour before the start.
+        valid_from=max(min(now, view.start - EARLY), _midnight_of(view.start)),
         valid_until=view.end,
     )
     ticket = read_ticket(token, TicketKeys([(key.kid, key.public_key_text)]))

@@ -181,7 +181,7 @@ class KioskApp(App):
 
         self.staff = StaffMode(self, checkin)
         self.staff.watch_long_press(self.manager.get_screen("home").ids.site_name)
-        self.idle.visitor.register("staff", self.staff.leave)
+        self.idle.visitor.register("staff", lambda: self.staff and self.staff.leave())
         self.idle.visitor.register("ticket", lambda: self.manager.get_screen("signup").forget())
         self.staff.start_uploads()
 

@@ -19,7 +19,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kivy.clock import Clock
-from kivy.core.window import Window
 
 from torg_kiosk.domain.staff import PinLock, StaffIdle, check_pin_hash
 
@@ -70,6 +69,9 @@ class StaffMode:
     def watch_long_press(self, widget) -> None:
         """A 3-second press on ``widget`` (the torg's name on Home) opens the PIN pad."""
         widget.bind(on_touch_down=self._press_down, on_touch_up=self._press_up)
+
+    def unwatch_long_press(self, widget) -> None:
+        widget.unbind(on_touch_down=self._press_down, on_touch_up=self._press_up)
 
     def _press_down(self, widget, touch) -> bool:
         if widget.collide_point(*touch.pos):
@@ -228,11 +230,3 @@ class StaffMode:
         self._ticker.cancel()
         self.services.stop()
         self.worker.shutdown(wait=False, cancel_futures=True)
-
-
-def bind_keys(handler) -> None:
-    Window.bind(on_key_down=handler)
-
-
-def unbind_keys(handler) -> None:
-    Window.unbind(on_key_down=handler)

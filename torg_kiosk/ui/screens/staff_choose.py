@@ -42,6 +42,10 @@ class _TodayList(KioskScreen):
         self.staff.activity()
         self.staff.refresh_material(lambda _m: self._read_counts())
 
+    def on_deactivate(self) -> None:
+        # Gone when the screen is next shown: no row from an earlier visit can be tapped.
+        self.ids.rows.clear_widgets()
+
     def _read_counts(self) -> None:
         from torg_kiosk.domain.checkin import admitted_counts
 
