@@ -51,8 +51,27 @@ def write_sounds() -> None:
             wav.writeframes(frames(notes))
 
 
+_loaded: dict[str, object] = {}
+
+
 def play(tone: str, player: str = "") -> bool:
-    return play_tone(sound_path(tone), player)
+    """Start ``tone``'s sound and return at once; False when there is no audio (logged once)."""
+    if player:
+        return play_tone(sound_path(tone), player)
+    if tone not in _loaded:  # loaded once: a busy door scans every few seconds
+        from kivy.core.audio import SoundLoader
+
+        try:
+            sound = SoundLoader.load(str(sound_path(tone)))
+        except Exception:  # no audio stack: the colour and the words still say it
+            sound = None
+        _loaded[tone] = sound if sound is not None and sound.length else None
+    sound = _loaded[tone]
+    if sound is None:
+        return False
+    sound.stop()
+    sound.play()
+    return True
 
 
 if __name__ == "__main__":

@@ -78,9 +78,10 @@ class StaffScanScreen(KioskScreen):
         self.capture = ScanCapture()
         self.verdict: Verdict | None = None
         self._hide = None
-        #: (first keystroke, verdict shown) in time.perf_counter seconds, for the benchmark.
+        #: (the scan's Enter, its verdict's first frame) in time.perf_counter seconds, for
+        #: benchmarks/bench_checkin_ui.py.
         self.last_timing: tuple[float, float] | None = None
-        self._first_key_at: float | None = None
+        self._scan_ended_at: float | None = None
 
     @property
     def staff(self):
@@ -144,10 +145,9 @@ class StaffScanScreen(KioskScreen):
     def _on_key_down(self, _window, key, _scancode, codepoint, _modifiers) -> bool:
         now = time.monotonic()
         if key in ENTER_KEYS:
-            first = self.capture.first_key_at()
             text = self.capture.key("\n", now)
             if text:
-                self._first_key_at = time.perf_counter() - (now - first)
+                self._scan_ended_at = time.perf_counter()
                 self.scan(text)
             return True
         if codepoint and len(codepoint) == 1 and codepoint.isprintable():
@@ -211,8 +211,8 @@ class StaffScanScreen(KioskScreen):
         self.reason = reason
         self.can_override = can_override
         self.tone = tone
-        if self._first_key_at is not None:
-            started, self._first_key_at = self._first_key_at, None
+        if self._scan_ended_at is not None:
+            started, self._scan_ended_at = self._scan_ended_at, None
             Window.bind(on_flip=self._shown(started))
         if self._hide is not None:
             self._hide.cancel()
