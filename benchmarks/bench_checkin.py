@@ -1,6 +1,7 @@
 """How long a scan takes at the door: decode, verify, rules, durable write; and to the screen.
 
-Usage: python benchmarks/bench_checkin.py [--scans 2000] [--workdir DIR] [--no-screen]
+Usage: python benchmarks/bench_checkin.py [--scans 2000] [--stored 100000]
+       [--sync-activities 100000] [--workdir DIR] [--no-screen]
 
 Prints:
 
@@ -91,11 +92,11 @@ def time_scans(desk: CheckinDesk, tokens: list[str]) -> list[float]:
     return times
 
 
-def start_big_sync(workdir: Path) -> subprocess.Popen:
-    feed = workdir / "big-feed.json"
+def start_big_sync(workdir: Path, count: int) -> subprocess.Popen:
+    feed = workdir / f"big-feed-{count}.json"
     if not feed.exists():
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_big_feed.py"), str(feed),
-                        "--count", "100000"], check=True, capture_output=True)  # fmt: skip
+                        "--count", str(count)], check=True, capture_output=True)  # fmt: skip
     for suffix in ("", "-wal", "-shm"):
         Path(f"{workdir / 'kiosk.db'}{suffix}").unlink(missing_ok=True)
     code = (
@@ -117,6 +118,8 @@ def start_big_sync(workdir: Path) -> subprocess.Popen:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scans", type=int, default=2000)
+    parser.add_argument("--stored", type=int, default=STORED, help="check-ins already there")
+    parser.add_argument("--sync-activities", type=int, default=100_000)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--no-screen", action="store_true", help="skip scan_to_screen_median")
     args = parser.parse_args(argv)
@@ -125,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     outbox_path = workdir / "outbox.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{outbox_path}{suffix}").unlink(missing_ok=True)
-    fill_outbox(outbox_path)
+    fill_outbox(outbox_path, args.stored)
 
     key = demo_signing_key()
     material = TicketMaterial(NOW.date(), (DOOR,), TicketKeys([(key.kid, key.public_key_text)]))
@@ -140,14 +143,14 @@ def main(argv: list[str] | None = None) -> int:
 
     time_scans(desk, tokens(1, 50))  # warm the page cache and the statements
     quiet = time_scans(desk, tokens(1000, args.scans))
-    print(f"# outbox: {outbox.pending_count()} pending of {STORED + 50 + args.scans} records")
+    print(f"# outbox: {outbox.pending_count()} pending of {args.stored + 50 + args.scans}")
     print(f"scan_p50: {statistics.median(quiet):.2f} ms")
     print(f"scan_p99: {percentile(quiet, 0.99):.2f} ms")
 
-    sync = start_big_sync(workdir)
+    sync = start_big_sync(workdir, args.sync_activities)
     during: list[float] = []
     first = 100_000
-    while sync.poll() is None:
+    while sync.poll() is None or not during:
         during += time_scans(desk, tokens(first, 100))
         first += 100
     print(f"# sync: {sync.stdout.read().strip()} ({len(during)} scans during it)")

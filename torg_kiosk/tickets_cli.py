@@ -122,6 +122,7 @@ def write_png(token: str, path: Path, box_size: int = 8) -> None:
         line = b"".join((b"\x00" if dark else b"\xff") * box_size for dark in row)
         rows += [b"\x00" + line] * box_size  # filter byte 0: none
     side = len(matrix) * box_size
+    path.parent.mkdir(parents=True, exist_ok=True)
     header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)  # 8-bit greyscale
     path.write_bytes(
         b"\x89PNG\r\n\x1a\n"
