@@ -192,6 +192,7 @@ def test_a_walk_in_ticket_shown_on_screen_is_scanned_recorded_and_uploaded(ui, s
     open_door(ui, "heggedal-babysang")
     screen = ui.screen
     assert screen.count_line == "0 av 12 sjekket inn"
+    ui.screenshot("staff-scan-waiting")
     type_like_a_scanner(token)
     ui.wait_until(lambda: screen.tone, what="the verdict")
     assert (screen.tone, screen.reason) == ("green", "Sjekket inn")
