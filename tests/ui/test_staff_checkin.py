@@ -301,7 +301,13 @@ def test_staff_mode_leaves_itself_after_its_idle_time(ui, staff):
     staff.monotonic.now += 119
     staff.tick()
     assert staff.active
-    staff.activity()  # a touch or a scan starts the time again
+    from kivy.tests.common import UnitTestTouch
+
+    corner = UnitTestTouch(8, 8)  # a touch anywhere (or a scan) starts the time again
+    corner.touch_down()
+    corner.touch_up()
+    assert ui.app.manager.current == "staff_choose"
+    ui.app.refresh_all()  # the screen's own refreshes do not
     staff.monotonic.now += 119
     staff.tick()
     assert staff.active

@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kivy.clock import Clock
+from kivy.core.window import Window
 
 from torg_kiosk.domain.staff import PinLock, StaffIdle, check_pin_hash
 
@@ -45,6 +46,13 @@ class StaffMode:
         self._press = None
         self._schedule = None
         self._ticker = Clock.schedule_interval(lambda _dt: self.tick(), TICK_SECONDS)
+        Window.bind(on_touch_down=self._touched)
+
+    def _touched(self, _window, _touch) -> bool:
+        # Any touch in staff mode is staff at work; the touch goes on to the widgets.
+        if self.active and self.idle is not None:
+            self.idle.activity(self.monotonic())
+        return False
 
     # -- the worker ---------------------------------------------------------------------------
 
@@ -228,5 +236,6 @@ class StaffMode:
 
     def stop(self) -> None:
         self._ticker.cancel()
+        Window.unbind(on_touch_down=self._touched)
         self.services.stop()
         self.worker.shutdown(wait=False, cancel_futures=True)

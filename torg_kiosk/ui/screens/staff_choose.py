@@ -39,7 +39,6 @@ class _TodayList(KioskScreen):
         return self.app.staff
 
     def refresh(self) -> None:
-        self.staff.activity()
         self.staff.refresh_material(lambda _m: self._read_counts())
 
     def on_deactivate(self) -> None:
