@@ -26,6 +26,9 @@ if TYPE_CHECKING:  # imported when staff mode first opens: the first frame needs
 
 log = logging.getLogger(__name__)
 
+#: The outbox kind of the kiosk's public ticket key (sent to ``/api/ticket-keys``).
+KEY_KIND = "ticket_key"
+
 
 @dataclass
 class OpenCheckin:
@@ -74,8 +77,19 @@ class CheckinServices:
                 outbox = Outbox.open(outbox_db_path(self.config.data_dir))
                 desk = CheckinDesk(outbox, kiosk=self.kiosk_id, site=self.config.site,
                                    wall=self.clock, data_dir=self.config.data_dir)  # fmt: skip
-                self._opened = OpenCheckin(outbox, desk, self._kiosk_key())
+                key = self._kiosk_key()
+                if key is not None:
+                    self._publish(outbox, key)
+                self._opened = OpenCheckin(outbox, desk, key)
             return self._opened
+
+    def _publish(self, outbox: Outbox, key: SigningKey) -> None:
+        """Queue the kiosk's public key for the central side, which puts it in the feed for
+        the other kiosks. The same nonce and body every start: the outbox and the central
+        side keep it once."""
+        entry = {"kiosk": self.kiosk_id, "site": self.config.site, "kid": key.kid,
+                 "algorithm": "Ed25519", "public_key": key.public_key_text}  # fmt: skip
+        outbox.add(KEY_KIND, entry, nonce=f"ticket-key-{key.kid}", now=self.clock())
 
     def _kiosk_key(self) -> SigningKey | None:
         from torg_kiosk.domain.signing_keys import KeyFileError, kiosk_key

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 UPLOAD_PATHS = {
     "checkin": "checkins",
     "signup": "signups",
+    "ticket_key": "ticket-keys",
     "call_request": "calls",
     "heartbeat": "heartbeats",
 }
