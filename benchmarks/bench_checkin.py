@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sync-activities", type=int, default=100_000)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--no-screen", action="store_true", help="skip scan_to_screen_median")
+    parser.add_argument("--screen-scans", type=int, default=100)
     args = parser.parse_args(argv)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="bench-checkin-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -160,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_screen:
         ui = subprocess.run(
             ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable,
-             str(ROOT / "benchmarks" / "bench_checkin_ui.py"), str(workdir / "ui")],
+             str(ROOT / "benchmarks" / "bench_checkin_ui.py"), str(workdir / "ui"),
+             str(args.screen_scans)],
             cwd=ROOT, capture_output=True, text=True, timeout=600,
         )  # fmt: skip
         lines = [line for line in ui.stdout.splitlines() if line.startswith("scan_to_screen")]

@@ -1,6 +1,6 @@
 """Scanner keystrokes to the green screen, through the real Kivy window (run under Xvfb).
 
-Usage: xvfb-run -a -s "-screen 0 1920x1080x24" python benchmarks/bench_checkin_ui.py WORKDIR
+Usage: xvfb-run -a -s "-screen 0 1920x1080x24" python benchmarks/bench_checkin_ui.py WORKDIR [N]
 
 Started by benchmarks/bench_checkin.py. The kiosk runs on the demo feed at Heggedal at a
 pinned 2026-12-03 10:15, in staff mode at Strikkekafé (no capacity: all 100 get in). Each of
@@ -51,7 +51,7 @@ def frames_until(condition, timeout: float = 30.0, what=lambda: "") -> None:
         EventLoop.idle()
 
 
-def main(workdir: str) -> None:
+def main(workdir: str, scans: str = str(SCANS)) -> None:
     for old in Path(workdir).glob("outbox.db*"):
         old.unlink()  # a fresh outbox each run: every ticket is new to it
     config = replace(load_kiosk_config(), site="heggedal", data_dir=Path(workdir))
@@ -69,7 +69,7 @@ def main(workdir: str) -> None:
         EventLoop.idle()
     key = demo_signing_key()
     times = []
-    for number in range(SCANS):
+    for number in range(int(scans)):
         token = issue_ticket(key, activity_id=door.activity_id, site="heggedal",
                              day=date(2026, 12, 3), number=0x5000 + number)  # fmt: skip
         screen.last_timing = None
@@ -89,4 +89,4 @@ def main(workdir: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])

@@ -159,8 +159,7 @@ class StaffScanScreen(KioskScreen):
         """Judge and record ``text`` on the worker; show the verdict when it is on disk."""
         self.staff.activity()
         now = self.app.now()
-        desk = self.staff.opened().desk
-        self.staff.run(lambda: desk.scan(text, now), self._show_verdict)
+        self.staff.run(lambda: self.staff.opened().desk.scan(text, now), self._show_verdict)
 
     # -- staff's taps -------------------------------------------------------------------------
 
@@ -170,20 +169,19 @@ class StaffScanScreen(KioskScreen):
             return
         self.staff.activity()
         now = self.app.now()
-        desk = self.staff.opened().desk
-        self.staff.run(lambda: desk.let_in_anyway(verdict, now), self._show_verdict)
+        self.staff.run(
+            lambda: self.staff.opened().desk.let_in_anyway(verdict, now), self._show_verdict
+        )
 
     def walk_in(self) -> None:
         self.staff.activity()
         now = self.app.now()
-        desk = self.staff.opened().desk
-        self.staff.run(lambda: desk.walk_in(now), self._show_verdict)
+        self.staff.run(lambda: self.staff.opened().desk.walk_in(now), self._show_verdict)
 
     def undo_last(self) -> None:
         self.staff.activity()
         now = self.app.now()
-        desk = self.staff.opened().desk
-        self.staff.run(lambda: desk.undo_last(now), self._show_verdict)
+        self.staff.run(lambda: self.staff.opened().desk.undo_last(now), self._show_verdict)
 
     def dismiss(self) -> None:
         self.staff.activity()
