@@ -33,6 +33,7 @@ class _TodayList(KioskScreen):
 
     empty = StringProperty("")
     total = NumericProperty(0)
+    _shown: tuple = ()
 
     @property
     def staff(self):
@@ -44,6 +45,7 @@ class _TodayList(KioskScreen):
     def on_deactivate(self) -> None:
         # Gone when the screen is next shown: no row from an earlier visit can be tapped.
         self.ids.rows.clear_widgets()
+        self._shown = ()
 
     def _read_counts(self) -> None:
         from torg_kiosk.domain.checkin import admitted_counts
@@ -61,6 +63,11 @@ class _TodayList(KioskScreen):
             counts = {}
         language, now = self.app.language, self.app.now()
         rows = self.ids.rows
+        running = [door.start <= now < door.end for door in doors]
+        shown = (language, tuple(doors), tuple(sorted(counts.items())), tuple(running))
+        if shown == self._shown and rows.children:
+            return  # the same rows: rebuilding them could swallow a tap in progress
+        self._shown = shown
         rows.clear_widgets()
         self.total = sum(counts.values())
         for door in doors:
