@@ -48,6 +48,8 @@ RANGES = {
         # At most timeout_seconds - 1; the shipped timeout is 90.
         "idle.warning_seconds": (20, 89),
     },
+    # How long staff mode stays open without a touch or a scan.
+    "staff": {"staff.idle_seconds": (20, 3600)},
 }
 #: Every language the screen has is accepted, and nothing else.
 REFUSED_LANGUAGES = ("xx", "NB", "nb-NO", "")

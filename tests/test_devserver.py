@@ -306,7 +306,7 @@ def test_an_upload_of_an_unknown_kind_is_404_naming_the_kinds(central):
     response = post(central.url, "tickets", CHECKIN)
     assert response.status_code == 404
     assert response.json()["code"] == "unknown_kind"
-    assert "checkins, calls, heartbeats" in response.json()["error"]
+    assert "checkins, signups, ticket-keys, calls, heartbeats" in response.json()["error"]
     assert requests.get(central.url + "/api/uploads?kind=tickets", timeout=5).status_code == 404
 
 

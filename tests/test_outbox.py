@@ -22,6 +22,7 @@ from tests.conftest import PINNED_NOW
 from torg_kiosk.store.database import open_db, outbox_db_path, schedule_db_path
 from torg_kiosk.store.outbox import Outbox, OutboxError
 from torg_kiosk.store.records import Window
+from torg_kiosk.store.schema import OUTBOX_MIGRATIONS
 from torg_kiosk.store.snapshots import SourceMeta, write_snapshot
 
 CHILD = Path(__file__).with_name("outbox_add_child.py")
@@ -221,7 +222,7 @@ def test_an_outbox_from_a_newer_kiosk_is_refused_and_kept(tmp_path):
         Outbox.open(path)
 
     message = str(refused.value)
-    assert "schema version 9, newer than this kiosk's 1" in message
+    assert f"schema version 9, newer than this kiosk's {max(OUTBOX_MIGRATIONS)}" in message
     assert "Update the kiosk software" in message and "Keep the file" in message
     assert "delete" not in message.lower() and "rebuild" not in message.lower()
 

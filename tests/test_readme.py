@@ -49,10 +49,15 @@ DEVSERVER = (
 BENCH_SYNC = ".venv/bin/python benchmarks/bench_sync.py"
 BENCH_STARTUP = ".venv/bin/python benchmarks/bench_startup.py"
 BENCH_UI = ".venv/bin/python benchmarks/bench_ui.py"
+TICKET = (
+    ".venv/bin/torg-tickets issue --demo --activity tofte-seniortrim --site tofte "
+    "--date 2026-12-03 --png var/ticket.png"
+)
+BENCH_CHECKIN = ".venv/bin/python benchmarks/bench_checkin.py"
 
 #: The README's commands in its order; each one but TEST_SUITE has a test below.
-COMMANDS = (RUN_KIOSK, TEST_SUITE, ONCE, LOOP, STATUS, TODAY, KIOSK, DEVSERVER,
-            BENCH_SYNC, BENCH_STARTUP, BENCH_UI)  # fmt: skip
+COMMANDS = (RUN_KIOSK, TEST_SUITE, ONCE, LOOP, STATUS, TODAY, KIOSK, DEVSERVER, TICKET,
+            BENCH_SYNC, BENCH_STARTUP, BENCH_UI, BENCH_CHECKIN)  # fmt: skip
 #: ``name: value unit`` (the benchmarks' output), or a ``#`` comment line.
 FIGURE = re.compile(r"^(#.*|[a-z0-9_]+: \S.*)$")
 
@@ -222,3 +227,16 @@ def test_bench_ui_prints_its_figures(checkout):
     done = finishes(BENCH_UI, checkout, "--cycles", "20", "--taps", "4")
     names = [line.split(":")[0] for line in benchmark_figures(done.stdout)]
     assert {"tap_to_next_screen_median", "rss_growth"} <= set(names)
+
+
+def test_torg_tickets_prints_a_token_and_writes_its_qr_code(checkout):
+    done = finishes(TICKET, checkout)
+    assert re.fullmatch(r"[0-9A-Z]{120}", done.stdout.strip())
+    assert (checkout / "var" / "ticket.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_bench_checkin_prints_its_figures(checkout):
+    done = finishes(BENCH_CHECKIN, checkout, "--scans", "50", "--stored", "500",
+                    "--sync-activities", "300", "--screen-scans", "5")  # fmt: skip
+    names = [line.split(":")[0] for line in benchmark_figures(done.stdout)]
+    assert {"scan_p50", "scan_p99", "scan_p99_during_sync", "scan_to_screen_median"} <= set(names)

@@ -51,6 +51,8 @@ HOLIDAYS = (
 )
 DEMO_KEY_SEED = b"torg-kiosk demo key"
 DEMO_KEY_ID = "demo-2026"
+#: A demo ticket id on the revocation list (docs/tickets.md shows a revoked ticket with it).
+DEMO_REVOKED_TICKET = "T-00000001"
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 SITES = {
@@ -525,7 +527,21 @@ PROGRAMME: dict[str, list[Series]] = {
         Series(
             "helsestasjon", "WE", "12:00", "15:00", "Helsestasjonen, 2. etasje", "Helsestasjonen"
         ),
-        Series("babysang", "TH", "11:00", "12:00", "Biblioteket", BIBLIOTEK),
+        Series(
+            "babysang",
+            "TH",
+            "11:00",
+            "12:00",
+            "Biblioteket",
+            BIBLIOTEK,
+            # Sign-up with places, some taken centrally: the walk-in sign-up's demo.
+            registration={
+                "required": True,
+                "capacity": 12,
+                "url": URL_LIBRARY,
+                "taken": {"2026-12-03": 9},
+            },
+        ),
         Series("bokcafe", "FR", "12:00", "13:30", "Kafeen", BIBLIOTEK, interval=2),
         Series(
             "bridge",
@@ -815,7 +831,7 @@ def build_feed() -> dict:
         "announcements": sorted(ANNOUNCEMENTS, key=lambda a: a["id"]),
         "closures": CLOSURES,
         "ticket_keys": [demo_ticket_key()],
-        "revoked_tickets": ["demo-ticket-revoked-0001"],
+        "revoked_tickets": [DEMO_REVOKED_TICKET],
     }
 
 

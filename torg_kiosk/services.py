@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from torg_kiosk.base.clock import make_clock
 from torg_kiosk.base.settings import KioskConfig, SiteConfig, load_kiosk_config, load_site
 from torg_kiosk.calls.config import CALLS_FILE, CallsConfig, load_calls_config
+from torg_kiosk.checkin_wiring import CheckinServices
 from torg_kiosk.domain.speech import Speaker
 from torg_kiosk.kiosk_args import KioskArgs
 from torg_kiosk.store.reader import ScheduleReader
@@ -58,6 +59,8 @@ class KioskServices:
     speaker: Speaker
     #: The video calls (calls.toml); None when this deployment has no calls.toml.
     calls: CallsConfig | None = None
+    #: Staff check-in (outbox, desk, uploads); None: this kiosk has no staff mode.
+    checkin: CheckinServices | None = None
 
 
 def kiosk_config(args: KioskArgs) -> tuple[KioskConfig, SiteConfig]:
@@ -93,6 +96,7 @@ def build_services(
         sync=sync_loop(config, site, clock),
         speaker=speaker or Speaker(),
         calls=calls_config(config) if calls is ... else calls,
+        checkin=CheckinServices(config, clock),
     )
 
 

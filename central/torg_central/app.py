@@ -1,9 +1,10 @@
 """The Flask app factory: :func:`create_app` wires the configuration, storage and blueprints.
 
 Blueprints today: :mod:`~torg_central.feed` (the feed and calendars),
-:mod:`~torg_central.uploads` (check-ins, call requests, heartbeats) and
-:mod:`~torg_central.calls` (the call queue and the caseworker page). The fleet page is to
-be added the same way: a module with a
+:mod:`~torg_central.uploads` (check-ins, sign-ups, call requests, heartbeats),
+:mod:`~torg_central.calls` (the call queue and the caseworker page) and
+:mod:`~torg_central.attendance` (the attendance report, CSV). The fleet page is to be added
+the same way: a module with a
 ``blueprint``, registered here, reaching the store through
 :func:`torg_central.context.central`.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from torg_central import calls, context, feed, uploads
+from torg_central import attendance, calls, context, feed, uploads
 from torg_central.config import NOT_PRODUCTION, CentralConfig
 from torg_central.errors import register_error_handlers
 
@@ -29,6 +30,7 @@ def create_app(config: CentralConfig) -> Flask:
     app.register_blueprint(feed.blueprint)
     app.register_blueprint(uploads.blueprint)
     app.register_blueprint(calls.blueprint)
+    app.register_blueprint(attendance.blueprint)
 
     @app.get("/")
     def index():

@@ -18,7 +18,7 @@ from torg_central.errors import ApiError
 
 blueprint = Blueprint("uploads", __name__, url_prefix="/api")
 
-UPLOAD_KINDS = ("checkins", "calls", "heartbeats")
+UPLOAD_KINDS = ("checkins", "signups", "ticket-keys", "calls", "heartbeats")
 #: What ``secrets.token_urlsafe``, ``secrets.token_hex`` and UUIDs give, 16 to 128 of them.
 NONCE = re.compile(r"[A-Za-z0-9_-]{16,128}")
 

@@ -137,7 +137,7 @@ def test_every_kind_of_visitor_memory_the_app_holds_is_registered(ui):
     assert {"language", "large_text", "volume", "qr"} <= set(visitor.registered)
     # Exactly what the app does not hold yet: a new kind of visitor memory (VISITOR_MEMORY)
     # fails here until the app registers its reset, and so does one the app stops forgetting.
-    assert visitor.missing() == ("ticket", "staff")
+    assert visitor.missing() == ()
 
 
 def test_during_a_video_call_the_timer_waits_and_starts_afresh_after_it(ui, idle):

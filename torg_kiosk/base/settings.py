@@ -82,7 +82,7 @@ PATTERNS = ("waves", "fjord", "leaves", "dots", "stripes", "hills", "boats", "gr
 CALENDAR_KINDS = ("ical", "feed")
 KIOSK_KEYS = (
     *("site", "data_dir", "language", "sync_interval_minutes", "sync_jitter_seconds"),
-    *("busy_timeout_seconds", "feed", "panel", "idle"),
+    *("busy_timeout_seconds", "feed", "panel", "idle", "staff"),
 )
 #: How long a write waits for another program's lock on the database (kiosk.toml's
 #: ``busy_timeout_seconds``; the store's own default is the same).
@@ -257,6 +257,20 @@ class IdleConfig:
 
 
 @dataclass(frozen=True)
+class StaffConfig:
+    """Staff mode and check-in (``[staff]``, optional). Without a ``pin_hash`` staff mode
+    cannot be opened: the kiosk says how to set one (``torg-tickets pin-hash``)."""
+
+    pin_hash: str = ""
+    #: Staff mode ends after this long without a touch or a scan.
+    idle_seconds: int = 120
+    #: This machine's name in uploads; empty: "<site>-kiosk".
+    kiosk_id: str = ""
+    #: The kiosk's own ticket key (walk-in sign-up); relative paths are in the data folder.
+    ticket_key_file: str = "ticket-key.pem"
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     site: str
     data_dir: Path
@@ -271,6 +285,7 @@ class KioskConfig:
     #: How long a database write waits for another program's lock before the sync gives up
     #: for this round (and tries again soon).
     busy_timeout_seconds: int = DEFAULT_BUSY_TIMEOUT_SECONDS
+    staff: StaffConfig = StaffConfig()
 
 
 def config_dir(*, system_dir: Path | None = None) -> Path:
@@ -327,6 +342,7 @@ def load_kiosk_config(path: Path | None = None) -> KioskConfig:
     idle = root.table("idle")
     idle.only(("timeout_seconds", "warning_seconds", "tone_player"))
     timeout = idle.integer("timeout_seconds", MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS)
+    staff = _staff_from(root.table("staff")) if "staff" in root.data else StaffConfig()
     return KioskConfig(
         site=site,
         data_dir=data_dir.absolute(),
@@ -352,6 +368,20 @@ def load_kiosk_config(path: Path | None = None) -> KioskConfig:
             tone_player=idle.string("tone_player", ""),
         ),
         config_dir=path.parent,
+        staff=staff,
+    )
+
+
+def _staff_from(table: Section) -> StaffConfig:
+    table.only(("pin_hash", "idle_seconds", "kiosk_id", "ticket_key_file"))
+    pin_hash = table.string("pin_hash", "")
+    if pin_hash and not pin_hash.startswith("scrypt$"):
+        raise table.error("pin_hash", pin_hash, "a line made by `torg-tickets pin-hash`")
+    return StaffConfig(
+        pin_hash=pin_hash,
+        idle_seconds=table.integer("idle_seconds", 20, 3600, 120),
+        kiosk_id=table.string("kiosk_id", "", pattern=r"[A-Za-z0-9._-]{0,64}"),
+        ticket_key_file=table.string("ticket_key_file", "ticket-key.pem"),
     )
 
 

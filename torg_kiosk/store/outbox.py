@@ -221,6 +221,32 @@ class Outbox:
                 "SELECT count(*) FROM outbox WHERE state = ?", (PENDING,)
             ).fetchone()[0]
 
+    def about_ticket(self, kind: str, ticket: str) -> list[OutboxRecord]:
+        """Records of ``kind`` whose payload names ``ticket``, in any state, oldest first."""
+        return self._matching("kind = ? AND json_extract(payload, '$.ticket') = ?", (kind, ticket))
+
+    def about_occurrence(self, kind: str, activity: str, occurrence: str) -> list[OutboxRecord]:
+        """Records of ``kind`` about one occurrence (payload ``activity`` and ``occurrence``)."""
+        return self._matching(
+            "kind = ? AND json_extract(payload, '$.activity') = ? "
+            "AND json_extract(payload, '$.occurrence') = ?",
+            (kind, activity, occurrence),
+        )
+
+    def _matching(self, where: str, values: tuple) -> list[OutboxRecord]:
+        # The expressions are spelt as in the indexes of migration 2, or SQLite cannot use them.
+        with self._lock:
+            rows = self._conn.execute(f"{_SELECT} WHERE {where} ORDER BY rowid", values).fetchall()
+        return [OutboxRecord.from_row(row) for row in rows]
+
+    def last_sent_at(self) -> datetime | None:
+        """When the central side last acknowledged a record (the screen shows it)."""
+        with self._lock:
+            value = self._conn.execute(
+                "SELECT max(sent_at) FROM outbox WHERE state = ?", (SENT,)
+            ).fetchone()[0]
+        return parse_utc_text(value) if value else None
+
     def record(self, nonce: str) -> OutboxRecord | None:
         """One record in whatever state, for the log and the tests."""
         with self._lock:

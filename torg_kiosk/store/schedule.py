@@ -94,6 +94,12 @@ class OccurrenceView:
         return (self._doc.get("registration") or {}).get("url")
 
     @property
+    def places_taken(self) -> int:
+        """Places the central side says are taken on this occurrence's day (feed ``taken``)."""
+        taken = (self._doc.get("registration") or {}).get("taken") or {}
+        return int(taken.get(self.start.date().isoformat(), 0))
+
+    @property
     def cancelled(self) -> bool:
         return self.status == "cancelled"
 
@@ -466,6 +472,17 @@ class Schedule:
             failing=tuple(s.source for s in statuses if s.last_error),
             error_codes=tuple(s.last_error_code for s in statuses if s.last_error_code),
         )
+
+    @_reading
+    def ticket_keys(self) -> list[tuple[str, str]]:
+        """(kid, public key) of every stored ticket key, from every source."""
+        rows = self._conn.execute("SELECT kid, public_key FROM ticket_keys ORDER BY kid")
+        return [(kid, key) for kid, key in rows]
+
+    @_reading
+    def revoked_tickets(self) -> set[str]:
+        """Every revoked ticket id, from every source."""
+        return {row[0] for row in self._conn.execute("SELECT ticket_id FROM revoked_tickets")}
 
     @_reading
     def site_name(self, site: str) -> str | None:

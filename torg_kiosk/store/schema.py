@@ -256,4 +256,12 @@ OUTBOX_MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX outbox_due ON outbox (next_attempt) WHERE state = 'pending';
     """,
+    # Check-ins looked up at the door: has this ticket been in already, how many are in?
+    # Expression indexes, so the records stay one JSON payload, as they are sent.
+    2: """
+    CREATE INDEX outbox_by_ticket ON outbox (kind, json_extract(payload, '$.ticket'));
+    CREATE INDEX outbox_by_occurrence ON outbox (
+        kind, json_extract(payload, '$.activity'), json_extract(payload, '$.occurrence')
+    );
+    """,
 }

@@ -66,6 +66,11 @@ SCREENS = {
     "call_interpreter": "torg_kiosk.ui.screens.call_choice:CallChoiceScreen",
     "call": "torg_kiosk.ui.screens.call:CallScreen",
     "closed": "torg_kiosk.ui.screens.closed:ClosedScreen",
+    "staff_pin": "torg_kiosk.ui.screens.staff_pin:StaffPinScreen",
+    "staff_choose": "torg_kiosk.ui.screens.staff_choose:StaffChooseScreen",
+    "staff_scan": "torg_kiosk.ui.screens.staff_scan:StaffScanScreen",
+    "staff_attendance": "torg_kiosk.ui.screens.staff_choose:StaffAttendanceScreen",
+    "signup": "torg_kiosk.ui.screens.signup:SignupScreen",
 }
 
 
@@ -159,6 +164,7 @@ class KioskApp(App):
         self.read_aloud = ReadAloud(self.services.speaker)
         self.idle = guard_for(self, self.services.speaker)
         self.idle.visitor.register("call", lambda: self._call_flow and self._call_flow.forget())
+        self.staff = None
         return self.manager
 
     def on_start(self) -> None:
@@ -172,6 +178,7 @@ class KioskApp(App):
         Window.unbind(on_flip=self._after_first_frame)
         self._first_frame_done = True
         self.run_sync(self.services.sync)
+        self._start_staff_mode()
         Clock.schedule_once(self._make_next_screen)
 
     def _make_next_screen(self, _dt) -> None:
@@ -179,9 +186,24 @@ class KioskApp(App):
         if self.manager.make_next():
             Clock.schedule_once(self._make_next_screen)
 
+    def _start_staff_mode(self) -> None:
+        """Staff check-in (ui.staff_mode): the long press on the torg's name, the uploads."""
+        checkin = getattr(self.services, "checkin", None)
+        if checkin is None:
+            return
+        from torg_kiosk.ui.staff_mode import StaffMode
+
+        self.staff = StaffMode(self, checkin)
+        self.staff.watch_long_press(self.manager.get_screen("home").ids.site_name)
+        self.idle.visitor.register("staff", lambda: self.staff and self.staff.leave())
+        self.idle.visitor.register("ticket", lambda: self.manager.get_screen("signup").forget())
+        self.staff.start_uploads()
+
     def on_stop(self) -> None:
         if self.sync:
             self.sync.stop()
+        if self.staff:
+            self.staff.stop()
         if self._store_errors in ExceptionManager.handlers:
             ExceptionManager.remove_handler(self._store_errors)
 
@@ -383,6 +405,8 @@ class KioskApp(App):
         self._sync_problem = next((code for code in codes if code in STORAGE_CODES), None)
         self._open_schedule()
         self._refresh_trigger()
+        if self.staff:
+            self.staff.schedule_changed()
 
     def update_status(self) -> None:
         status = self.status()

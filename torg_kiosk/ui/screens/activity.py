@@ -30,6 +30,8 @@ class ActivityScreen(KioskScreen):
     fallback_note = StringProperty("")
     link = StringProperty("")
     cancelled = BooleanProperty(False)
+    #: *Meld meg på* is offered: the activity needs registration and has not ended.
+    can_sign_up = BooleanProperty(False)
     #: The title label had to shorten the title (set by the label, see activity.kv).
     title_cut = BooleanProperty(False)
 
@@ -48,6 +50,7 @@ class ActivityScreen(KioskScreen):
         occurrence = schedule.occurrence(self.key) if (schedule and self.key) else None
         if occurrence is None:
             self.title, self.when, self.link, self.fallback_note = "", "", "", ""
+            self.can_sign_up = False
             return
         shown = present.detail(occurrence, self.app.language)
         self.title = shown["title"]
@@ -60,11 +63,21 @@ class ActivityScreen(KioskScreen):
         self.fallback_note = shown["fallback_note"]
         self.cancelled = shown["cancelled"]
         self.link = shown["link"]  # the QR redraws only when the link changes
+        self.can_sign_up = (
+            occurrence.registration_required
+            and not occurrence.cancelled
+            and not occurrence.is_past(self.app.now())
+            and getattr(self.app, "staff", None) is not None
+        )
         if self.key != self._opened_key:
             # A new activity opens at its first page; a refresh of the same one (the clock
             # tick, a sync) leaves the visitor where they were reading.
             self._opened_key = self.key
             self.ids.description_pages.show_offset(0)
+
+    def sign_up(self) -> None:
+        self.app.manager.get_screen("signup").key = self.key
+        self.app.go("signup")
 
     def on_kv_post(self, base_widget) -> None:
         super().on_kv_post(base_widget)
