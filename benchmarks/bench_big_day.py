@@ -27,6 +27,7 @@ gaps mean little on a machine that is busy with something else.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -204,7 +205,7 @@ def child(kind: str, data: Path, url: str, feed_dir: Path) -> None:
         action()
         pump(seconds, until)
         pump(0.3)
-        return max(b - a for a, b in zip(stamps, stamps[1:], strict=False)) * 1000
+        return max(b - a for a, b in itertools.pairwise(stamps)) * 1000
 
     def waited(condition, what: str, seconds: float = 120) -> None:
         pump(seconds, condition)
