@@ -11,35 +11,20 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tests.conftest import PINNED_NOW, activity, feed
+from tests.conftest import BUSY_DAY_CATEGORIES as CATEGORIES
+from tests.conftest import PINNED_NOW, activity, busy_day, feed
 from torg_kiosk.base.clock import OSLO
 from torg_kiosk.store.database import open_db
 from torg_kiosk.store.schedule import Schedule
 from torg_kiosk.sync.pipeline import Source, sync_source
 
 DAY = date(2026, 12, 3)
-CATEGORIES = ("exercise", "language", "walk")
 
 
 def at(hh_mm: str, minutes: int = 60, *, day: int = 3, **kw) -> dict:
     start = datetime.fromisoformat(f"2026-12-{day:02d}T{hh_mm}:00+01:00")
     name = kw.pop("id", f"d{day}-{hh_mm.replace(':', '')}")
     return activity(name, start.isoformat(), (start + timedelta(minutes=minutes)).isoformat(), **kw)
-
-
-def busy_day(count: int, *, prefix: str = "a") -> list[dict]:
-    """``count`` activities on December 3 at Holmen, four to a quarter hour from 08:00, three
-    categories, every seventh cancelled, and one across midnight from the day before."""
-    items = []
-    for n in range(count):
-        minute = 8 * 60 + (n // 4) * 15 % (13 * 60)
-        item = at(f"{minute // 60:02d}:{minute % 60:02d}", 90, id=f"{prefix}-{n:04d}",
-                  title=f"Aktivitet {n % 50}", category=CATEGORIES[n % 3])  # fmt: skip
-        if n % 7 == 0:
-            item["status"] = "cancelled"
-        items.append(item)
-    items.append(at("22:00", 240, day=2, id=f"{prefix}-overnight", category="walk"))
-    return items
 
 
 def calendar(*events: tuple[str, str, str, str]) -> str:
@@ -205,13 +190,24 @@ def test_a_busy_week_day_is_capped_when_asked(schedule_from):
     assert capped[DAY + timedelta(days=1)] == []
 
 
-def test_the_data_version_moves_when_a_sync_commits(schedule_from, tmp_path, make_feed):
+def test_a_sync_that_finds_nothing_new_moves_the_data_version_but_not_the_schedule(
+    schedule_from, tmp_path, make_feed
+):
     schedule = schedule_from({"central": busy_day(3)})
-    before = schedule.data_version()
-    assert schedule.data_version() == before
-    db = open_db(tmp_path / "kiosk.db")
-    path = make_feed(feed(busy_day(4)), name="central.json")
-    sync_source(db, Source("central", "feed", str(path)), now=PINNED_NOW)
-    db.conn.close()
-    assert schedule.data_version() != before
+    data, content = schedule.data_version(), schedule.schedule_version()
+    assert (schedule.data_version(), schedule.schedule_version()) == (data, content)
+
+    def sync(activities, later: int) -> str:
+        db = open_db(tmp_path / "kiosk.db")
+        path = make_feed(feed(activities), name="central.json")
+        now = PINNED_NOW + timedelta(minutes=later)
+        result = sync_source(db, Source("central", "feed", str(path)), now=now)
+        db.conn.close()
+        return result.outcome
+
+    assert sync(busy_day(3), later=15) == "unchanged"
+    assert schedule.data_version() != data
+    assert schedule.schedule_version() == content
+    assert sync(busy_day(4), later=30) == "updated"
+    assert schedule.schedule_version() != content
     assert schedule.day_list("holmen", DAY).count() == 5

@@ -42,6 +42,8 @@ class Schedule:
         # Whether rows of more than one source are stored, as of _sources_version.
         self._many_sources = False
         self._sources_version: int | None = None
+        self._schedule_version: tuple = ()
+        self._schedule_checked: int | None = None
 
     @classmethod
     def open(cls, db_path: Path | str) -> Schedule:
@@ -63,6 +65,26 @@ class Schedule:
         another connection's.
         """
         return self._conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def schedule_version(self) -> tuple:
+        """A value that changes when what is on the schedule may have changed.
+
+        Every sync commits (it records when it last asked), which moves :meth:`data_version`;
+        only a new snapshot or one expanded for a new window changes the activities. Both
+        leave their mark in a source's status (``last_change``, ``window_first``, the
+        counts), so this reads that small table when the data version moved, and a screen
+        that compares it rebuilds nothing after a sync that found nothing new.
+        """
+        version = self.data_version()
+        if version != self._schedule_checked:
+            rows = self._tuples(
+                "SELECT source, last_change, window_first, activities, occurrences "
+                "FROM sync_status ORDER BY source",
+                (),
+            )
+            self._schedule_version = tuple(rows)
+            self._schedule_checked = version
+        return self._schedule_version
 
     def _tuples(self, sql: str, params) -> sqlite3.Cursor:
         cursor = self._conn.cursor()
