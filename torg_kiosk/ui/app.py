@@ -95,8 +95,10 @@ class KioskApp(App):
         self.manager: LazyScreens | None = None
         self._history: list[str] = []
         self._refresh_trigger = Clock.create_trigger(
-            lambda _dt: self.refresh_all(), REFRESH_COALESCE_SECONDS
+            lambda _dt: self.refresh_if_changed(), REFRESH_COALESCE_SECONDS
         )
+        #: (schedule, its data version, the minute) at the last screen refresh.
+        self._refreshed: tuple | None = None
         self.use_kivy_settings = False
 
     # -- building ----------------------------------------------------------------------------
@@ -270,5 +272,21 @@ class KioskApp(App):
     def refresh_all(self) -> None:
         """Redraw the status line and the visible screen with the current data."""
         self.update_status()
+        self._refreshed = self._data_and_minute()
         if self.manager and self.manager.current_screen:
             self.manager.current_screen.refresh()
+
+    def refresh_if_changed(self) -> None:
+        """The clock's and the sync's refresh: the status line, and the visible screen only
+        if the schedule changed (``PRAGMA data_version`` moved and a source stored something
+        new) or the minute moved since the last one. Every 20 s with nothing new, or a sync
+        that found nothing new, costs a few small queries and no rebuild."""
+        if self._data_and_minute() == self._refreshed:
+            self.update_status()
+            return
+        self.refresh_all()
+
+    def _data_and_minute(self) -> tuple:
+        schedule = self.schedule
+        version = schedule.schedule_version() if schedule is not None else None
+        return id(schedule), version, self.now().replace(second=0, microsecond=0)
