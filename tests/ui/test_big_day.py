@@ -189,3 +189,19 @@ def test_a_refresh_builds_at_most_one_window_and_none_when_nothing_changed(
     app.refresh_if_changed()
     settle(ui, today)
     assert today.cards_built == before
+
+
+def test_home_and_the_week_show_a_few_of_the_big_day(ui, big_day):
+    app = ui.app
+    home = app.manager.get_screen("home")
+    app.go_home()
+    home.refresh()
+    ui.frames()
+    now_rows = [row for row in home.ids.now_box.children if hasattr(row, "label")]
+    assert 0 < len(now_rows) <= 3 and now_rows[-1].label == "Nå"
+    app.go("week")
+    ui.frames(4)
+    week = ui.screen
+    titles = [row.get("title") for row in week.ids.rows.data]
+    assert f"og {COUNT + 1 - 30} til" in titles
+    assert len(week.ids.rows.data) < 7 * 32
