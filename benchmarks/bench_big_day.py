@@ -17,7 +17,9 @@ What each process measures, on a real window at 1920×1080 and 60 frames a secon
   the screen refreshes: with the minute moving each time, with nothing changed, while the
   page buttons page down, and during a sync that brings a changed feed (the sync's thread
   and parser process run beside the screen) and the refresh after it; the idle gap on Home
-  is the baseline (target: every gap <= 50 ms);
+  is the baseline. ``*_gap`` is the whole gap; ``*_block`` the gap less the buffer swaps
+  in it, where software GL under Xvfb draws a changed frame: the time the UI thread was
+  busy with the kiosk's own work (target: <= 50 ms);
 - resident memory at the end (target: big <= 1.3 × demo).
 
 The figures are medians over ``--runs`` runs. The machine's load (``uptime``) is printed too:
@@ -147,19 +149,15 @@ def main() -> None:
         return statistics.median(run[key] for run in runs[kind])
 
     print(f"activities_that_day: {runs['big'][0]['rows']} count")
-    for key, unit in (
-        ("first_rows_ms", "ms"),
-        ("idle_gap_ms", "ms"),
-        ("refresh_minute_gap_ms", "ms"),
-        ("refresh_unchanged_gap_ms", "ms"),
-        ("page_down_gap_ms", "ms"),
-        ("sync_gap_ms", "ms"),
-    ):
-        print(f"big_{key.removesuffix('_ms')}: {median('big', key):.0f} {unit}")
-        values = ", ".join(f"{run[key]:.0f}" for run in runs["big"])
-        print(f"  (runs: {values})")
-    for key in ("first_rows_ms", "refresh_minute_gap_ms", "sync_gap_ms"):
-        print(f"demo_{key.removesuffix('_ms')}: {median('demo', key):.0f} ms")
+    keys = ["first_rows_ms"] + [
+        f"{phase}_{kind}_ms"
+        for phase in ("idle", "refresh_minute", "refresh_unchanged", "page_down", "sync")
+        for kind in ("gap", "block")
+    ]
+    for kind in ("big", "demo"):
+        for key in keys:
+            values = ", ".join(f"{run[key]:.0f}" for run in runs[kind])
+            print(f"{kind}_{key.removesuffix('_ms')}: {median(kind, key):.0f} ms  (runs: {values})")
     big_rss, demo_rss = median("big", "rss_mb"), median("demo", "rss_mb")
     print(f"big_rss: {big_rss:.0f} MB")
     print(f"demo_rss: {demo_rss:.0f} MB")
@@ -178,6 +176,7 @@ def child(kind: str, data: Path, url: str, feed_dir: Path) -> None:
     import psutil
     from kivy.base import EventLoop
     from kivy.clock import Clock
+    from kivy.core.window import Window
 
     from torg_kiosk.services import build_app, build_services
 
@@ -187,8 +186,26 @@ def child(kind: str, data: Path, url: str, feed_dir: Path) -> None:
     app.now = lambda: moment[0]
     app._run_prepare()
 
-    stamps: list[float] = []
-    Clock.schedule_interval(lambda _dt: stamps.append(time.perf_counter()), 0)
+    # Each frame: when the clock ran it, and how long the buffer swaps took since the frame
+    # before. Under Xvfb the swap is where software GL draws a changed frame (over 100 ms at
+    # 1920×1080 on this machine, whatever changed): that is drawing, not the kiosk's work,
+    # so the gaps are given with and without it.
+    stamps: list[tuple[float, float]] = []
+    swaps = [0.0]
+    swap = Window.flip
+
+    def timed_swap() -> None:
+        started = time.perf_counter()
+        swap()
+        swaps[0] += time.perf_counter() - started
+
+    Window.flip = timed_swap
+
+    def frame(_dt) -> None:
+        stamps.append((time.perf_counter(), swaps[0]))
+        swaps[0] = 0.0
+
+    Clock.schedule_interval(frame, 0)
 
     def pump(seconds: float, until=None) -> None:
         deadline = time.monotonic() + seconds
@@ -197,15 +214,23 @@ def child(kind: str, data: Path, url: str, feed_dir: Path) -> None:
             if until is not None and until():
                 return
 
-    def longest_gap(action, seconds: float, until=None) -> float:
+    def gaps(action, seconds: float, until=None) -> tuple[float, float]:
         """Run ``action`` and the event loop for ``seconds`` (or ``until``): the longest frame
-        gap in milliseconds."""
+        gap, and the longest without the buffer swaps in it, in milliseconds."""
         pump(0.2)
         stamps.clear()
         action()
         pump(seconds, until)
         pump(0.3)
-        return max(b - a for a, b in itertools.pairwise(stamps)) * 1000
+        pairs = list(itertools.pairwise(stamps))
+        whole = max(b - a for (a, _), (b, _) in pairs)
+        working = max(b - a - swapped for (a, _), (b, swapped) in pairs)
+        return whole * 1000, working * 1000
+
+    def longest(name: str, action, seconds: float, times: int = 1, until=None) -> None:
+        measured = [gaps(action, seconds, until) for _ in range(times)]
+        result[f"{name}_gap_ms"] = max(whole for whole, _ in measured)
+        result[f"{name}_block_ms"] = max(working for _, working in measured)
 
     def waited(condition, what: str, seconds: float = 120) -> None:
         pump(seconds, condition)
@@ -216,7 +241,7 @@ def child(kind: str, data: Path, url: str, feed_dir: Path) -> None:
     waited(lambda: app.sync is not None and app.sync.runs >= 1, "the first sync")
     pump(1.0)
     result: dict[str, float] = {}
-    result["idle_gap_ms"] = longest_gap(lambda: None, 2.0)
+    longest("idle", lambda: None, 2.0)
 
     today = app.manager.get_screen("today")
     rv = today.ids.rows
@@ -235,12 +260,9 @@ def child(kind: str, data: Path, url: str, feed_dir: Path) -> None:
         moment[0] += timedelta(minutes=1)
         app._refresh_trigger()
 
-    result["refresh_minute_gap_ms"] = max(longest_gap(next_minute, 1.0) for _ in range(6))
-    result["refresh_unchanged_gap_ms"] = max(
-        longest_gap(app._refresh_trigger, 1.0) for _ in range(6)
-    )
-    paged = today.ids.paged
-    result["page_down_gap_ms"] = max(longest_gap(paged.page_down, 0.4) for _ in range(8))
+    longest("refresh_minute", next_minute, 1.0, times=6)
+    longest("refresh_unchanged", app._refresh_trigger, 1.0, times=6)
+    longest("page_down", today.ids.paged.page_down, 0.4, times=8)
 
     def changed_sync() -> None:
         if url:
@@ -251,10 +273,13 @@ def child(kind: str, data: Path, url: str, feed_dir: Path) -> None:
         app.sync.sync_soon()
 
     runs = app.sync.runs
-    result["sync_gap_ms"] = longest_gap(
-        changed_sync, 60, until=lambda: app.sync.runs > runs and not app.sync.busy.is_set()
-    )
-    result["sync_gap_ms"] = max(result["sync_gap_ms"], longest_gap(lambda: None, 2.0))
+    synced = lambda: app.sync.runs > runs and not app.sync.busy.is_set()  # noqa: E731
+    # The sync, then two seconds for the refresh it triggers.
+    longest("sync", changed_sync, 60, until=synced)
+    during = result["sync_gap_ms"], result["sync_block_ms"]
+    longest("sync", lambda: None, 2.0)
+    result["sync_gap_ms"] = max(during[0], result["sync_gap_ms"])
+    result["sync_block_ms"] = max(during[1], result["sync_block_ms"])
     result["rss_mb"] = psutil.Process().memory_info().rss / 2**20
     print(RESULT + json.dumps(result), flush=True)
     app.sync.stop()
