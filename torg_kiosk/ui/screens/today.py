@@ -67,15 +67,12 @@ class TodayScreen(KioskScreen):
         self.category = category
         self._load(around_current=True)
 
-    def show_current_later(self) -> None:
-        """Read the day again and scroll to its first running or upcoming activity.
-
-        Not on every refresh: a sync landing while someone reads must not move their page.
-        """
-        self._load(around_current=True)
-
     def refresh(self) -> None:
-        """Show the current data; reads only if the data, the minute or the words changed."""
+        """Show the current data; reads only if the data, the minute or the words changed.
+
+        It keeps the visitor's place: only opening Today and choosing a category scroll to
+        the first running or upcoming activity (a sync landing must not move their page).
+        """
         if self._stamp is not None and self._stamp == self._stamp_now():
             return
         self._load(around_current=False)
@@ -116,12 +113,13 @@ class TodayScreen(KioskScreen):
         anchor = None
         if following and shown is not None and first is not None:
             anchor = shown.anchor_for(first) if shown.category == self.category else None
+        now = app.now()
         request = DayRequest(
             db_path=app.schedule.path,
             site=app.site.id,
-            day=app.now().date(),
+            day=now.date(),
             category=self.category,
-            now=app.now(),
+            now=now,
             language=app.language,
             first=first,
             size=self._window_size(),
@@ -172,11 +170,6 @@ class TodayScreen(KioskScreen):
         layout = self.ids.row_layout
         offset = paging.row_offset(index, layout.default_size[1], layout.spacing)
         self.ids.paged.show_offset(offset)
-
-    def show_current(self, *_args) -> None:
-        """Scroll to the first running or upcoming activity of the rows read last."""
-        if self._shown is not None and self._shown.current is not None:
-            self._show(self._shown.current)
 
     # -- following the scroll ----------------------------------------------------------------
 
