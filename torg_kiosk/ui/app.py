@@ -119,8 +119,10 @@ class KioskApp(App):
         self._check_asked_for: str | None = None
         self._history: list[str] = []
         self._refresh_trigger = Clock.create_trigger(
-            lambda _dt: self.refresh_all(), REFRESH_COALESCE_SECONDS
+            lambda _dt: self.refresh_if_changed(), REFRESH_COALESCE_SECONDS
         )
+        #: (schedule, its data version, the minute, the notice) at the last screen refresh.
+        self._refreshed: tuple | None = None
         self.use_kivy_settings = False
 
     # -- building ----------------------------------------------------------------------------
@@ -330,8 +332,32 @@ class KioskApp(App):
     def refresh_all(self) -> None:
         """Redraw the status line and the visible screen with the current data."""
         self.update_status()
+        self._refreshed = self._data_and_minute()
         if self.manager and self.manager.current_screen:
             self.refresh_screen(self.manager.current_screen)
+
+    def refresh_if_changed(self) -> None:
+        """The clock's and the sync's refresh: the status line, and the visible screen only
+        if the schedule changed (``PRAGMA data_version`` moved and a source stored something
+        new) or the minute moved since the last one. Every 20 s with nothing new, or a sync
+        that found nothing new, costs a few small queries and no rebuild. A change of what
+        stands where the programme would be (:attr:`programme_notice`) redraws it too."""
+        self.update_status()
+        if self._data_and_minute() == self._refreshed:
+            return
+        self.refresh_all()
+
+    def _data_and_minute(self) -> tuple:
+        schedule = self.schedule
+        version = None
+        if schedule is not None:
+            try:
+                version = schedule.schedule_version()
+            except StoreError as problem:
+                self.schedule_failed(problem)
+                schedule = None
+        minute = self.now().replace(second=0, microsecond=0)
+        return id(schedule), version, minute, self.has_programme, self.programme_notice
 
     def refresh_screen(self, screen) -> None:
         """``screen.refresh()``; a schedule that cannot be read is dropped and the screen

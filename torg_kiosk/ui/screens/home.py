@@ -104,11 +104,12 @@ class HomeScreen(KioskScreen):
             now_rows: list[dict] | None = None
             notices: list[str] = []
         else:
-            running, upcoming = schedule.now_and_next(app.site.id, now)
             if self.tight:
                 limit = MAX_NOW_ROWS_TIGHT
             else:
                 limit = MAX_NOW_ROWS_LARGE_TEXT if app.large_text else MAX_NOW_ROWS
+            # Only what can be shown is read: a day of 50,000 activities costs as little.
+            running, upcoming = schedule.now_and_next(app.site.id, now, running=limit)
             now_rows = present.now_and_next_lines(running, upcoming, language)[:limit]
             notices = [
                 present.announcement_text(notice.text, language)
