@@ -5,9 +5,11 @@ Real feeds synced into a real SQLite file; the reader's thread is a real thread.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +17,7 @@ from tests.conftest import PINNED_NOW, busy_day, feed
 from torg_kiosk.base.clock import OSLO
 from torg_kiosk.domain import present
 from torg_kiosk.domain.day_rows import DayReader, DayRequest, DayWindows
-from torg_kiosk.store.database import open_db
+from torg_kiosk.store.database import ScheduleNeedsRebuild, StoreError, open_db
 from torg_kiosk.store.schedule import Schedule
 from torg_kiosk.sync.pipeline import Source, sync_source
 
@@ -125,7 +127,7 @@ def test_the_reader_answers_on_its_own_thread_and_only_the_newest_request(db_pat
     assert delivered[-1][1].first == 99
 
 
-def test_a_read_that_fails_is_delivered_as_none(tmp_path, db_path, caplog):
+def _answer_for(path: Path, base: DayRequest):
     answers: list = []
     done = threading.Event()
 
@@ -135,9 +137,28 @@ def test_a_read_that_fails_is_delivered_as_none(tmp_path, db_path, caplog):
 
     reader = DayReader(deliver)
     try:
-        reader.request(replace(request(db_path), db_path=tmp_path / "missing.db"))
+        reader.request(replace(base, db_path=path))
         assert done.wait(10)
     finally:
         reader.close()
-    assert answers == [None]
-    assert "reading holmen on 2026-12-03 failed" in caplog.text
+    assert len(answers) == 1
+    return answers[0]
+
+
+def test_a_schedule_that_cannot_be_read_is_delivered_as_its_storage_problem(
+    tmp_path, db_path, caplog
+):
+    missing = _answer_for(tmp_path / "missing.db", request(db_path))
+    assert isinstance(missing, StoreError)
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not a database file " * 200)
+    damaged = _answer_for(garbage, request(db_path))
+    assert isinstance(damaged, ScheduleNeedsRebuild)
+    # The screen's owner says it once (app.schedule_failed); the reader logs no traceback.
+    assert "Traceback" not in caplog.text and "failed" not in caplog.text
+
+
+def test_a_file_with_no_schedule_yet_is_delivered_as_none(tmp_path, db_path):
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    assert _answer_for(empty, request(db_path)) is None
