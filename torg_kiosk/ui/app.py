@@ -36,6 +36,7 @@ from torg_kiosk.domain.i18n import language as language_info
 from torg_kiosk.domain.status import KioskStatus, kiosk_status
 from torg_kiosk.store.codes import STORAGE_CODES
 from torg_kiosk.store.database import StoreError
+from torg_kiosk.store.problem_note import read_note
 from torg_kiosk.ui import a11y, theme
 from torg_kiosk.ui.idle_ui import guard_for
 from torg_kiosk.ui.lazy_screens import LazyScreens
@@ -110,8 +111,10 @@ class KioskApp(App):
         #: The sync loop running now (see :meth:`run_sync`); None before the first frame.
         self.sync: SyncLoop | None = None
         self.manager: LazyScreens | None = None
-        #: The code of a storage problem the last sync met (the database could not say it).
-        self._sync_problem: str | None = None
+        #: The code of a storage problem the last sync met (the database could not say it);
+        #: until this kiosk's first sync, the one a sync before it noted (torg-sync, or this
+        #: kiosk before a restart), so the screen says it from the first frame.
+        self._sync_problem: str | None = _storage_problem_noted(self.kiosk.data_dir)
         #: The code of the problem the screen met reading the schedule, until a sync is done.
         self._read_problem: str | None = None
         self._store_errors = _StoreErrorsKeepTheScreen(self)
@@ -368,6 +371,12 @@ class KioskApp(App):
             self.schedule_failed(problem)
             self.update_status()
             screen.refresh()
+
+
+def _storage_problem_noted(data_dir) -> str | None:
+    """The storage problem's code in the note a sync left (``sync-problem.json``), if any."""
+    note = read_note(data_dir)
+    return note.code if note is not None and note.code in STORAGE_CODES else None
 
 
 class _StoreErrorsKeepTheScreen(ExceptionHandler):
