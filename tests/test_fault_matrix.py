@@ -85,6 +85,8 @@ NOBODY_LISTENS = "http://127.0.0.1:9/feed.json"
 
 #: Screens and taps: on Home, *Les opp*; then *Denne uka* and *Les opp* there.
 HOME_AND_WEEK = ("read", "week", "read")
+#: A disk fault touches every screen's reading: Today (read on a thread of its own) too.
+EVERY_LIST = ("read", "today", "read", "home", "week", "read")
 #: The detail screen of the record (reached from Today), then Home, the week.
 DETAIL_AND_WEEK = ("today", "row:bad", "read", "home", "week", "read")
 
@@ -230,6 +232,8 @@ class Screen:
     status_lines: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     readings: list[tuple[str, str]] = field(default_factory=list)  # (screen, outcome)
+    #: Rows Today showed (once it had read them), when it was visited.
+    today_rows: int | None = None
 
 
 def run_the_kiosk(folder: Path, data: Path, *, config: Path | None, taps: tuple[str, ...],
@@ -253,6 +257,10 @@ def run_the_kiosk(folder: Path, data: Path, *, config: Path | None, taps: tuple[
                 screen.readings.append((report["screen"], report["read_outcome"]))
             else:
                 kiosk.go(tap, leads_to[tap])
+            if tap == "today":
+                time.sleep(1.0)  # Today's rows come from its reader's thread
+                targets = kiosk.report()["targets"]
+                screen.today_rows = sum(name.startswith("row:") for name in targets)
         while time.monotonic() - kiosk.started < UP_FOR_SECONDS:
             assert kiosk.alive(), "the kiosk ended"
             time.sleep(0.2)
@@ -404,11 +412,12 @@ def check_lock_held(folder: Path) -> None:
         once = torg_sync(folder, data, "once", "--now", LATER, config=config)
         assert_one_failed_line_per_source(once, "stayed locked by another program for 1 s")
         assert programme(data / "kiosk.db") == before
-        screen = run_the_kiosk(folder, data, config=config, taps=HOME_AND_WEEK, env=env)
+        screen = run_the_kiosk(folder, data, config=config, taps=EVERY_LIST, env=env)
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
     assert screen.status_lines == [STORAGE_WITH_DATA] * 2
+    assert screen.today_rows > 0  # reading is not writing: the programme is all there
     assert programme(data / "kiosk.db") == before
 
 
@@ -423,7 +432,8 @@ def check_damaged(how: str, folder: Path) -> None:
         expected = "holds no schedule yet" if how == "zero-byte" else "is damaged"
         assert_one_line_and_no_traceback(done, expected)
     with feed_that_never_answers(folder) as config:  # the rebuilt file stays empty meanwhile
-        screen = run_the_kiosk(folder, data, config=config, taps=HOME_AND_WEEK, env=env)
+        screen = run_the_kiosk(folder, data, config=config, taps=EVERY_LIST, env=env)
+    assert screen.today_rows == 0
     if how == "zero-byte":  # an empty file is an empty database: the first fetch is on
         assert screen.status_lines[0] in (FETCHING, NO_NETWORK_NO_PROGRAMME), screen
     else:
@@ -469,8 +479,9 @@ def check_read_only(how: str, folder: Path) -> None:
         status = torg_sync(folder, data, "status", "--now", LATER)
         assert status.returncode == 1 and "Traceback" not in status.stderr
         assert phrase in status.stdout
-        screen = run_the_kiosk(folder, data, config=None, taps=HOME_AND_WEEK, env=env)
+        screen = run_the_kiosk(folder, data, config=None, taps=EVERY_LIST, env=env)
         assert screen.status_lines == [STORAGE_WITH_DATA] * 2
+        assert screen.today_rows > 0  # read as a file that does not change
         assert snapshot_of(data) == before  # (a) not a byte changed
 
 
