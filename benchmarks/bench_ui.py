@@ -115,6 +115,8 @@ def main() -> None:
 
         app.go("today")
         EventLoop.idle()
+        while today.loading or not today.ids.rows.data:  # Today reads on its own thread
+            EventLoop.idle()
         key = today.ids.rows.data[0]["key"]  # a real activity, so its screen has a QR code
         app.go_home()
         process = psutil.Process()

@@ -1,11 +1,15 @@
 """Generate a big, schema-valid feed v1 for benchmarks (deterministic: same seed, same bytes).
 
 Usage: python benchmarks/make_big_feed.py OUT.json [--count 100000] [--seed 7]
+       python benchmarks/make_big_feed.py OUT.json --one-day heggedal [--count 50000]
 
 A realistic mix over the eight torg: 60 % one-off events spread over ±180 days around
 2026-12-03, 40 % weekly series (one or two weekdays, every week or every other week) that
 started some time in the past year; Norwegian and English titles and descriptions, about
 400-500 bytes of JSON per activity.
+
+``--one-day SITE`` puts every activity on 2026-12-03 at that torg instead (one-off events
+between 08:00 and 21:00, one in fifty cancelled): the busiest day a screen can be handed.
 """
 
 from __future__ import annotations
@@ -93,19 +97,41 @@ def make_activity(n: int, rng: random.Random) -> dict:
     return item
 
 
-def make_feed(count: int = 100_000, seed: int = 7) -> dict:
+def make_one_day_activity(n: int, rng: random.Random, site: str, day: date) -> dict:
+    """One activity at ``site`` on ``day``: a one-off event, now and then cancelled."""
+    item = make_activity(n, rng)
+    item.pop("rrule", None)
+    item["site"] = site
+    start = datetime.combine(day, datetime.fromisoformat(item["start"]).time())
+    end = start + (datetime.fromisoformat(item["end"]) - datetime.fromisoformat(item["start"]))
+    item["start"], item["end"] = _instant(start), _instant(end)
+    if rng.random() < 0.02:
+        item["status"] = "cancelled"
+    return item
+
+
+def make_feed(
+    count: int = 100_000, seed: int = 7, *, one_day_site: str | None = None, day: date = CENTRE
+) -> dict:
     rng = random.Random(seed)
+    if one_day_site:
+        activities = [make_one_day_activity(n, rng, one_day_site, day) for n in range(count)]
+    else:
+        activities = [make_activity(n, rng) for n in range(count)]
     return {
         "version": 1,
         "generated_at": "2026-12-03T06:00:00+01:00",
         "sites": [{"id": site, "name": site.replace("-", " ").title()} for site in SITES],
-        "activities": [make_activity(n, rng) for n in range(count)],
+        "activities": activities,
         "announcements": [],
     }
 
 
-def write_feed(path: Path, count: int = 100_000, seed: int = 7) -> Path:
-    data = json.dumps(make_feed(count, seed), ensure_ascii=False, separators=(",", ":"))
+def write_feed(
+    path: Path, count: int = 100_000, seed: int = 7, *, one_day_site: str | None = None
+) -> Path:
+    document = make_feed(count, seed, one_day_site=one_day_site)
+    data = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     path.write_text(data, encoding="utf-8")
     return path
 
@@ -115,8 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--one-day", metavar="SITE", help="every activity on 2026-12-03 at SITE")
     args = parser.parse_args(argv)
-    write_feed(args.out, args.count, args.seed)
+    write_feed(args.out, args.count, args.seed, one_day_site=args.one_day)
     size = args.out.stat().st_size
     print(f"wrote {args.count} activities, {size / 1e6:.1f} MB ({size / args.count:.0f} B each)")
     return 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -96,6 +96,38 @@ def weekly_series(count: int, *, prefix: str = "series", site: str = "holmen") -
         )
         for n in range(count)
     ]
+
+
+BUSY_DAY_CATEGORIES = ("exercise", "language", "walk")
+
+
+def busy_day(
+    count: int, *, site: str = "holmen", prefix: str = "a", day: str = "2026-12-03"
+) -> list[dict]:
+    """``count`` activities on one day at ``site``: four to a quarter hour from 08:00 to
+    21:00 (then from 08:00 again), 90 minutes each, three categories in turn, every seventh
+    cancelled; and one more that runs into the day from 22:00 the evening before."""
+    items = []
+    first = datetime.fromisoformat(f"{day}T08:00:00").replace(tzinfo=OSLO)
+    for n in range(count):
+        start = first + timedelta(minutes=(n // 4) * 15 % (13 * 60))
+        item = activity(
+            f"{prefix}-{n:05d}",
+            start.isoformat(),
+            (start + timedelta(minutes=90)).isoformat(),
+            site=site,
+            title=f"Aktivitet {n % 50}",
+            category=BUSY_DAY_CATEGORIES[n % 3],
+        )
+        if n % 7 == 0:
+            item["status"] = "cancelled"
+        items.append(item)
+    evening = first - timedelta(hours=10)
+    night_end = evening + timedelta(hours=4)
+    overnight = activity(f"{prefix}-overnight", evening.isoformat(), night_end.isoformat(),
+                         site=site, category="walk")  # fmt: skip
+    items.append(overnight)
+    return items
 
 
 @pytest.fixture

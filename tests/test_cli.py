@@ -112,6 +112,16 @@ def test_loop_syncs_round_after_round(tmp_path):
     assert all("unchanged" in line for line in lines[1:])
 
 
+def test_verbose_loop_shows_each_result_line_once(tmp_path):
+    """-v adds the log's INFO lines; a result line is printed, not also logged."""
+    path = write_config(tmp_path, "")  # the demo feed
+    result = torg_sync("--config", str(path), "--data", str(tmp_path), "-v", "loop",
+                       "--rounds", "1")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    both = (result.stdout + result.stderr).splitlines()
+    assert [line for line in both if "demo: updated" in line] == [result.stdout.strip()]
+
+
 def test_loop_stops_on_sigterm_between_syncs_with_exit_0(tmp_path):
     """systemd stops the service with SIGTERM: the loop ends its wait and exits cleanly."""
     path = write_config(tmp_path, "")  # the demo feed

@@ -104,6 +104,52 @@ def test_a_document_that_fails_as_a_whole_is_refused_with_a_code(body, code):
     assert refused.value.message.endswith(".")
 
 
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b'[{"version": 1, "activities": []}]', "the document is an array"),
+        (b"null", "the document is null"),
+        (b'"a feed"', "the document is a string"),
+        (b'{"version": 1, "activities": null}', "'activities' is null"),
+        (b'{"version": 1, "activities": {"id": "x"}}', "'activities' is an object"),
+        (b'{"version": 1, "activities": "none today"}', "'activities' is a string"),
+        (b'{"version": 1, "activities": [], "sites": {"holmen": {}}}', "'sites' is an object"),
+        (b'{"version": 1, "activities": [], "announcements": null}', "'announcements' is null"),
+        (b'{"version": 1, "activities": [], "ticket_keys": 3}', "'ticket_keys' is a number"),
+    ],
+)
+def test_valid_json_of_the_wrong_shape_is_called_so_not_invalid_json(body, said):
+    with pytest.raises(FeedRefused) as refused:
+        parse_feed(body, window=WINDOW, now=NOW)
+    assert refused.value.code == "not_a_feed"
+    assert refused.value.message.startswith("The feed is valid JSON but not a feed: ")
+    assert said in refused.value.message
+    assert "\n" not in refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        (b"[1, 2,, 3]", "not_json"),  # looks like the wrong shape, but is not JSON at all
+        (b"[1, 2] []", "not_json"),  # data after the document
+        (b'[{"version": 1}', "truncated"),
+        (b'{"version": 1, "activities": {"id": }}', "not_json"),
+    ],
+)
+def test_broken_json_of_the_wrong_shape_is_still_called_broken(body, code):
+    with pytest.raises(FeedRefused) as refused:
+        parse_feed(body, window=WINDOW, now=NOW)
+    assert refused.value.code == code
+    assert "valid JSON but" not in refused.value.message
+
+
+def test_a_huge_top_level_array_is_walked_not_held():
+    body = b"[" + b",".join([b'{"id": "x", "title": {"nb": "' + b"y" * 200 + b'"}}'] * 30_000)
+    with pytest.raises(FeedRefused) as refused:
+        parse_feed(body + b"]", window=WINDOW, now=NOW)
+    assert refused.value.code == "not_a_feed"
+
+
 def test_version_may_come_after_the_activities():
     body = json.dumps({"activities": [activity()], "version": 1}).encode()
     assert len(parse_feed(body, window=WINDOW, now=NOW).activities) == 1

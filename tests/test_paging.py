@@ -106,3 +106,34 @@ def test_show_offset_near_the_end_stops_at_the_bottom():
 
 def test_show_offset_when_everything_fits_stays_at_the_top():
     assert paging.show_offset(300, 350, 200).scroll_y == 1.0
+
+
+# -- a long list held a window at a time -----------------------------------------------------
+
+
+def test_the_rows_in_view_follow_the_scroll_position():
+    # 1,000 rows 150 px apart in a 700 px viewport: 150,000 px of content.
+    content, viewport, step = 150_000.0, 700.0, 150.0
+    assert paging.rows_in_view(content, viewport, 1.0, step) == (0, 5)
+    assert paging.rows_in_view(content, viewport, 0.0, step) == (995, 5)
+    row_500 = 1 - (500 * step) / (content - viewport)
+    assert paging.rows_in_view(content, viewport, row_500, step) == (500, 5)
+    # Half a row further down, six rows show at least in part.
+    half_more = 1 - (500.5 * step) / (content - viewport)
+    assert paging.rows_in_view(content, viewport, half_more, step) == (500, 6)
+
+
+def test_a_window_is_centred_on_the_rows_shown_and_stays_inside_the_list():
+    assert paging.window_around(500, 5, 1000, 40) == 483
+    assert paging.window_around(3, 5, 1000, 40) == 0
+    assert paging.window_around(996, 5, 1000, 40) == 960
+    assert paging.window_around(0, 5, 12, 40) == 0
+
+
+def test_a_window_covers_the_rows_shown_with_a_page_to_spare_each_way():
+    assert paging.window_covers(483, 40, 500, 5, 1000, margin=5)
+    assert not paging.window_covers(483, 40, 516, 5, 1000, margin=5)
+    assert not paging.window_covers(483, 40, 484, 5, 1000, margin=5)
+    # At the ends there is nothing more to hold.
+    assert paging.window_covers(0, 40, 0, 5, 1000, margin=5)
+    assert paging.window_covers(960, 40, 995, 5, 1000, margin=5)

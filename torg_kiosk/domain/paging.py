@@ -9,6 +9,7 @@ the page turns.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 #: Positions closer than this many pixels to an end count as the end (float rounding).
@@ -95,3 +96,34 @@ def show_offset(content_height: float, viewport_height: float, offset: float) ->
 def row_offset(index: int, row_height: float, spacing: float, padding_top: float = 0.0) -> float:
     """Pixels from the top of a list of equal rows to the top of row ``index`` (0 = first)."""
     return padding_top + max(index, 0) * (row_height + spacing)
+
+
+# -- a long list held a window at a time -----------------------------------------------------
+
+
+def rows_in_view(
+    content_height: float, viewport_height: float, scroll_y: float, row_step: float
+) -> tuple[int, int]:
+    """(first, count): the rows of a list of equal rows (``row_step`` apart, the first at
+    the very top) that the viewport shows, even partly."""
+    offset = _offset(content_height, viewport_height, scroll_y)
+    step = max(row_step, 1.0)
+    first = int(offset // step)
+    last = max(first, math.ceil((offset + max(viewport_height, 0.0)) / step) - 1)
+    return first, last - first + 1
+
+
+def window_around(first_shown: int, shown: int, total: int, size: int) -> int:
+    """The first row of a window of ``size`` rows with the shown rows in its middle."""
+    start = first_shown - (size - shown) // 2
+    return max(0, min(start, total - size))
+
+
+def window_covers(
+    window_first: int, window_rows: int, first_shown: int, shown: int, total: int, margin: int
+) -> bool:
+    """Whether a window holds the shown rows and ``margin`` rows more each way (or up to an
+    end of the list): then a page up or down shows only rows already there."""
+    wanted_from = max(0, first_shown - margin)
+    wanted_to = min(total, first_shown + shown + margin)
+    return window_first <= wanted_from and wanted_to <= window_first + window_rows

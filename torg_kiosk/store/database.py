@@ -13,6 +13,7 @@ The data folder holds two files with different duties:
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -266,6 +267,20 @@ def storage_errors(conn: sqlite3.Connection) -> Iterator[None]:
     except sqlite3.Error as error:
         timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
         raise storage_error(_schedule_path(conn), error, busy_timeout=timeout) from error
+
+
+def reading(method):
+    """A read method of an object with a ``path`` (the schedule database): any SQLite error
+    in it comes out as the :class:`StoreError` it means."""
+
+    @functools.wraps(method)
+    def read(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise storage_error(self.path, error) from error
+
+    return read
 
 
 def _is_about_the_disk(error: sqlite3.Error) -> bool:

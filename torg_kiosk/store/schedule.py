@@ -12,189 +12,24 @@ sets it aside and builds a new one), another kind for a disk that fails.
 
 from __future__ import annotations
 
-import functools
 import json
 import operator
 import sqlite3
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
 from pathlib import Path
 
 from torg_kiosk.base.clock import OSLO, local_midnight, parse_utc_text, utc_text
-from torg_kiosk.store.database import BUSY_TIMEOUT_SECONDS, is_damage, storage_error
-from torg_kiosk.store.rows import decode_document
+from torg_kiosk.store.database import BUSY_TIMEOUT_SECONDS, is_damage, reading, storage_error
+from torg_kiosk.store.day_list import LONG, DayList, DayQuery, register_functions
 from torg_kiosk.store.schema import OCCURRENCES, SYNC_STATUS
 
-#: Seconds in the longest "short" occurrence: a day's list finds the short ones by a range
-#: scan from this long before the day, the longer ones through the index occurrences_long.
-LONG = 86400
-
-
-@dataclass(frozen=True)
-class OccurrenceView:
-    """One occurrence, ready for a screen: local times, texts per language."""
-
-    source: str
-    activity_id: str
-    site: str
-    start_ts: int  # Unix seconds; .start and .end are the aware Europe/Oslo datetimes
-    end_ts: int
-    all_day: bool
-    category: str
-    status: str
-    doc_json: str  # the activity in feed v1 shape; decoded on first use
-    title_override_json: str | None = None  # an iCalendar override's own title
-    room_override: str | None = None
-
-    @cached_property
-    def start(self) -> datetime:
-        return datetime.fromtimestamp(self.start_ts, OSLO)
-
-    @cached_property
-    def end(self) -> datetime:
-        return datetime.fromtimestamp(self.end_ts, OSLO)
-
-    @cached_property
-    def _doc(self) -> dict:
-        return decode_document(self.doc_json)
-
-    @cached_property
-    def title(self) -> dict[str, str]:
-        if self.title_override_json:
-            return json.loads(self.title_override_json)
-        return self._doc.get("title") or {}
-
-    @property
-    def description(self) -> dict[str, str]:
-        return self._doc.get("description") or {}
-
-    @property
-    def room(self) -> str | None:
-        return self.room_override or self._doc.get("room")
-
-    @property
-    def organizer(self) -> str | None:
-        return self._doc.get("organizer")
-
-    @property
-    def url(self) -> str | None:
-        return self._doc.get("url")
-
-    @property
-    def registration_required(self) -> bool:
-        return bool((self._doc.get("registration") or {}).get("required"))
-
-    @property
-    def registration_capacity(self) -> int | None:
-        return (self._doc.get("registration") or {}).get("capacity")
-
-    @property
-    def registration_url(self) -> str | None:
-        return (self._doc.get("registration") or {}).get("url")
-
-    @property
-    def places_taken(self) -> int:
-        """Places the central side says are taken on this occurrence's day (feed ``taken``)."""
-        taken = (self._doc.get("registration") or {}).get("taken") or {}
-        return int(taken.get(self.start.date().isoformat(), 0))
-
-    @property
-    def cancelled(self) -> bool:
-        return self.status == "cancelled"
-
-    seq: int = 0  # 1, 2 … for a further occurrence of the same series at the same start
-
-    @property
-    def key(self) -> str:
-        """Identifies this occurrence across refreshes (for the detail screen)."""
-        if self.seq:
-            return f"{self.source}|{self.activity_id}|{self.start_ts}|{self.seq}"
-        return f"{self.source}|{self.activity_id}|{self.start_ts}"
-
-    @property
-    def link(self) -> str | None:
-        """Where the visitor's phone should go: registration when required, else the page."""
-        if self.registration_required and self.registration_url:
-            return self.registration_url
-        return self.url or self.registration_url
-
-    def continues_from_before(self, day: date) -> bool:
-        """Began on an earlier local day than ``day``: a later day of a longer event, shown
-        with *fortsetter til …*."""
-        return self.start.date() < day
-
-    def is_running(self, now: datetime) -> bool:
-        return self.start <= now < self.end and not self.all_day
-
-    def is_past(self, now: datetime) -> bool:
-        return self.end <= now
-
-    def text(self, field: str, language: str) -> tuple[str, bool]:
-        """(text, fell_back): the text in ``language``, else Norwegian with fell_back=True."""
-        return in_language(getattr(self, field), language)
-
-
-def in_language(values: dict[str, str], language: str) -> tuple[str, bool]:
-    """Feed text in the visitor's ``language``, else in bokmål (then whatever there is).
-
-    Returns (text, fell_back); ``fell_back`` asks the screen for a small *Vises på norsk*.
-    """
-    if values.get(language):
-        return values[language], False
-    return values.get("nb") or next(iter(values.values()), ""), language != "nb"
-
-
-@dataclass(frozen=True)
-class AnnouncementView:
-    id: str
-    site: str | None
-    text: dict[str, str]
-    valid_until: datetime | None
-
-
-@dataclass(frozen=True)
-class ClosureView:
-    """A feed's closure: whole local days a torg (``site`` None: every torg), or only the
-    ``services`` named (None: the torg and all its services), is closed; ``text`` the notice."""
-
-    id: str
-    site: str | None
-    dates: tuple[date, ...]
-    services: tuple[str, ...] | None
-    text: dict[str, str] | None
-
-
-@dataclass(frozen=True)
-class SourceStatus:
-    source: str
-    kind: str | None
-    last_attempt: datetime | None
-    last_success: datetime | None
-    last_change: datetime | None
-    activities: int
-    skipped: int
-    last_error: str | None
-    last_error_code: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.last_error is None and self.last_success is not None
-
-
-@dataclass(frozen=True)
-class DataFreshness:
-    """How old the data on screen is: the line *Oppdatert 10:42* or *Uten nett — …*."""
-
-    last_success: datetime | None  # newest success over all sources (local time)
-    age: timedelta | None
-    failing: tuple[str, ...]  # sources whose last attempt failed
-    #: Why they failed: each failing source's ``last_error_code`` (fetch, parser or store).
-    error_codes: tuple[str, ...] = ()
-
-    def is_stale(self, limit: timedelta = timedelta(hours=1)) -> bool:
-        return self.age is None or self.age > limit or bool(self.failing)
-
+# The views lived here first; present and the tests still import them from here.
+from torg_kiosk.store.views import AnnouncementView as AnnouncementView
+from torg_kiosk.store.views import ClosureView as ClosureView
+from torg_kiosk.store.views import DataFreshness as DataFreshness
+from torg_kiosk.store.views import OccurrenceView as OccurrenceView
+from torg_kiosk.store.views import SourceStatus as SourceStatus
+from torg_kiosk.store.views import in_language as in_language
 
 _SELECT_OCCURRENCES = f"SELECT {OCCURRENCES.column_list} FROM occurrences"
 _OccurrenceRow = OCCURRENCES.row_type
@@ -208,19 +43,6 @@ class ScheduleNotReady(Exception):
     it is empty). Ask again after the next sync."""
 
 
-def _reading(method):
-    """Any SQLite error in ``method`` comes out as the StoreError it means."""
-
-    @functools.wraps(method)
-    def read(self, *args, **kwargs):
-        try:
-            return method(self, *args, **kwargs)
-        except sqlite3.Error as error:
-            raise storage_error(self.path, error) from error
-
-    return read
-
-
 class Schedule:
     """Read-only questions about the stored schedule. Cheap to create; one per thread.
 
@@ -232,10 +54,16 @@ class Schedule:
         self._conn = conn
         self.path = path if path is not None else _database_path(conn)
         self.immutable = immutable
+        register_functions(conn)
         # (source, activity id) → (category, document). Activities change only when a sync
         # commits, which moves PRAGMA data_version; until then a day's list needs no join.
         self._activities: dict[tuple[str, str], tuple[str, str]] = {}
         self._data_version: int | None = None
+        # Whether rows of more than one source are stored, as of _sources_version.
+        self._many_sources = False
+        self._sources_version: int | None = None
+        self._schedule_version: tuple = ()
+        self._schedule_checked: int | None = None
 
     @classmethod
     def open(cls, db_path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Schedule:
@@ -269,6 +97,36 @@ class Schedule:
 
     def close(self) -> None:
         self._conn.close()
+
+    @reading
+    def data_version(self) -> int:
+        """A number that moves whenever a sync has committed since it was last read.
+
+        ``PRAGMA data_version`` of this connection: compare it only with itself, never with
+        another connection's.
+        """
+        return self._conn.execute("PRAGMA data_version").fetchone()[0]
+
+    @reading
+    def schedule_version(self) -> tuple:
+        """A value that changes when what is on the schedule may have changed.
+
+        Every sync commits (it records when it last asked), which moves :meth:`data_version`;
+        only a new snapshot or one expanded for a new window changes the activities. Both
+        leave their mark in a source's status (``last_change``, ``window_first``, the
+        counts), so this reads that small table when the data version moved, and a screen
+        that compares it rebuilds nothing after a sync that found nothing new.
+        """
+        version = self.data_version()
+        if version != self._schedule_checked:
+            rows = self._tuples(
+                "SELECT source, last_change, window_first, activities, occurrences "
+                "FROM sync_status ORDER BY source",
+                (),
+            )
+            self._schedule_version = tuple(rows)
+            self._schedule_checked = version
+        return self._schedule_version
 
     def _tuples(self, sql: str, params) -> sqlite3.Cursor:
         cursor = self._conn.cursor()
@@ -321,7 +179,7 @@ class Schedule:
 
     # -- occurrences ------------------------------------------------------------------------
 
-    @_reading
+    @reading
     def on_day(self, site: str, day: date, *, category: str | None = None) -> list[OccurrenceView]:
         """Everything at ``site`` that touches the local day ``day``, in start order.
 
@@ -356,39 +214,81 @@ class Schedule:
     ) -> list[OccurrenceView]:
         return self.on_day(site, now.astimezone(OSLO).date(), category=category)
 
-    def now_and_next(
-        self, site: str, now: datetime, *, upcoming: int = 2
-    ) -> tuple[list[OccurrenceView], list[OccurrenceView]]:
-        """(running now, the next ``upcoming`` later today). Cancelled ones are left out."""
-        todays = [o for o in self.today(site, now) if not o.cancelled and not o.all_day]
-        running = [o for o in todays if o.is_running(now)]
-        later = [o for o in todays if o.start > now][:upcoming]
-        return running, later
+    @reading
+    def day_list(
+        self,
+        site: str,
+        day: date,
+        *,
+        category: str | None = None,
+        without_cancelled: bool = False,
+    ) -> DayList:
+        """The day's list at ``site`` to be read a page at a time: :class:`DayList`.
 
-    def days_ahead(self, site: str, now: datetime, days: int = 7) -> dict[date, list]:
-        """The next ``days`` local days starting today, each with its occurrences."""
+        The same rows in the same order as :meth:`on_day`, which reads them all at once.
+        """
+        query = DayQuery(site, day, category, without_cancelled)
+        return DayList(self._conn, query, many_sources=self._holds_many_sources(), path=self.path)
+
+    @reading
+    def _holds_many_sources(self) -> bool:
+        version = self.data_version()
+        if version != self._sources_version:
+            # min and max of the primary key's first column: two seeks, not a scan.
+            low, high = self._conn.execute(
+                "SELECT min(source), max(source) FROM activities"
+            ).fetchone()
+            self._many_sources = low != high
+            self._sources_version = version
+        return self._many_sources
+
+    def now_and_next(
+        self, site: str, now: datetime, *, upcoming: int = 2, running: int | None = None
+    ) -> tuple[list[OccurrenceView], list[OccurrenceView]]:
+        """(running now, the next ``upcoming`` later today). Cancelled ones are left out.
+
+        ``running`` caps the first list (a screen shows a few lines); None gives them all.
+        """
+        local = now.astimezone(OSLO)
+        day = self.day_list(site, local.date(), without_cancelled=True)
+        on_now = day.running(now, running if running is not None else 2**62)
+        return on_now, day.starting_after(now, upcoming)
+
+    def days_ahead(
+        self, site: str, now: datetime, days: int = 7, *, per_day: int | None = None
+    ) -> dict[date, list]:
+        """The next ``days`` local days starting today, each with its occurrences.
+
+        ``per_day`` keeps only the first that many of each day (ask :meth:`day_list` how many
+        there are in all).
+        """
         first = now.astimezone(OSLO).date()
-        return {
-            first + timedelta(days=n): self.on_day(site, first + timedelta(days=n))
-            for n in range(days)
-        }
+        result = {}
+        for n in range(days):
+            day = first + timedelta(days=n)
+            if per_day is None:
+                result[day] = self.on_day(site, day)
+            else:
+                result[day] = self.day_list(site, day).page_after(None, per_day)
+        return result
 
     def next_day_with_activities(
-        self, site: str, now: datetime, *, within_days: int = 14
+        self, site: str, now: datetime, *, within_days: int = 14, first: int = 1
     ) -> tuple[date, list[OccurrenceView]] | None:
-        """The first day after today that has something on (for a kind empty-day answer)."""
+        """The first day after today that has something on (for a kind empty-day answer),
+        with its first ``first`` activities that are not cancelled."""
         today = now.astimezone(OSLO).date()
         for n in range(1, within_days + 1):
             day = today + timedelta(days=n)
-            items = [o for o in self.on_day(site, day) if not o.cancelled]
+            items = self.day_list(site, day, without_cancelled=True).page_after(None, first)
             if items:
                 return day, items
         return None
 
     def categories(self, site: str, day: date) -> list[str]:
-        return sorted({o.category for o in self.on_day(site, day)})
+        return self.day_list(site, day).categories()
 
-    @_reading
+    @reading
     def occurrence(self, key: str) -> OccurrenceView | None:
         source, activity_id, start, *seq = key.split("|", 3)
         rows = self._tuples(
@@ -399,7 +299,7 @@ class Schedule:
 
     # -- announcements and status ------------------------------------------------------------
 
-    @_reading
+    @reading
     def announcements(self, site: str, now: datetime) -> list[AnnouncementView]:
         stamp = utc_text(now)
         rows = self._conn.execute(
@@ -418,7 +318,7 @@ class Schedule:
             for row in rows
         ]
 
-    @_reading
+    @reading
     def closures(self, site: str) -> list[ClosureView]:
         """Every closure for ``site`` or for every torg, by id (a short list: no date filter)."""
         try:
@@ -442,7 +342,7 @@ class Schedule:
             for row in rows
         ]
 
-    @_reading
+    @reading
     def sync_status(self) -> list[SourceStatus]:
         rows = self._conn.execute(
             f"SELECT {SYNC_STATUS.column_list} FROM sync_status ORDER BY source"
@@ -473,18 +373,18 @@ class Schedule:
             error_codes=tuple(s.last_error_code for s in statuses if s.last_error_code),
         )
 
-    @_reading
+    @reading
     def ticket_keys(self) -> list[tuple[str, str]]:
         """(kid, public key) of every stored ticket key, from every source."""
         rows = self._conn.execute("SELECT kid, public_key FROM ticket_keys ORDER BY kid")
         return [(kid, key) for kid, key in rows]
 
-    @_reading
+    @reading
     def revoked_tickets(self) -> set[str]:
         """Every revoked ticket id, from every source."""
         return {row[0] for row in self._conn.execute("SELECT ticket_id FROM revoked_tickets")}
 
-    @_reading
+    @reading
     def site_name(self, site: str) -> str | None:
         row = self._conn.execute("SELECT name FROM sites WHERE id = ? LIMIT 1", (site,)).fetchone()
         return row["name"] if row else None

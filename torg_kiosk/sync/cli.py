@@ -90,6 +90,7 @@ def cmd_loop(args) -> int:
         interval_seconds=(args.interval or config.sync_interval_minutes) * 60,
         jitter_seconds=config.sync_jitter_seconds,
         rounds=args.rounds,
+        log_results=False,  # printed by _print_results
     )
     # systemd stops a service with SIGTERM: end the wait (or finish the sync under way), exit 0.
     signal.signal(signal.SIGTERM, lambda _signal, _frame: loop.stop())

@@ -67,7 +67,9 @@ class SyncLoop:
     After a round with a result that asks to be retried soon (``retry_soon``: the database
     was only locked), the wait is ``retry_seconds`` instead, if that is shorter.
     ``rounds`` (0: no end) stops the loop after that many syncs, for tests and one-off runs.
-    A loop runs once: build a new one to run again.
+    Each result's line is logged (INFO) unless ``log_results`` is False: ``torg-sync loop``
+    prints them itself, and ``-v`` would show each twice. A loop runs once: build a new one
+    to run again.
     """
 
     def __init__(
@@ -79,8 +81,10 @@ class SyncLoop:
         retry_seconds: float = 60,
         rounds: int = 0,
         rng: random.Random | None = None,
+        log_results: bool = True,
     ):
         self._sync_once = sync_once
+        self._log_results = log_results
         self._interval = interval_seconds
         self._jitter = jitter_seconds
         self._retry = retry_seconds
@@ -160,6 +164,6 @@ class SyncLoop:
         finally:
             self.busy.clear()
         self.runs += 1
-        for result in results:
+        for result in results if self._log_results else ():
             log.info("%s", result.line())
         return results

@@ -36,6 +36,7 @@ from torg_kiosk.domain.i18n import language as language_info
 from torg_kiosk.domain.status import KioskStatus, kiosk_status
 from torg_kiosk.store.codes import STORAGE_CODES
 from torg_kiosk.store.database import StoreError
+from torg_kiosk.store.problem_note import read_note
 from torg_kiosk.ui import a11y, theme
 from torg_kiosk.ui.idle_ui import guard_for
 from torg_kiosk.ui.lazy_screens import LazyScreens
@@ -123,8 +124,10 @@ class KioskApp(App):
         #: The sync loop running now (see :meth:`run_sync`); None before the first frame.
         self.sync: SyncLoop | None = None
         self.manager: LazyScreens | None = None
-        #: The code of a storage problem the last sync met (the database could not say it).
-        self._sync_problem: str | None = None
+        #: The code of a storage problem the last sync met (the database could not say it);
+        #: until this kiosk's first sync, the one a sync before it noted (torg-sync, or this
+        #: kiosk before a restart), so the screen says it from the first frame.
+        self._sync_problem: str | None = _storage_problem_noted(self.kiosk.data_dir)
         #: The code of the problem the screen met reading the schedule, until a sync is done.
         self._read_problem: str | None = None
         self._store_errors = _StoreErrorsKeepTheScreen(self)
@@ -136,8 +139,10 @@ class KioskApp(App):
         self._closed_page_dismissed = False
         self._first_frame_done = False
         self._refresh_trigger = Clock.create_trigger(
-            lambda _dt: self.refresh_all(), REFRESH_COALESCE_SECONDS
+            lambda _dt: self.refresh_if_changed(), REFRESH_COALESCE_SECONDS
         )
+        #: (schedule, its data version, the minute, the notice) at the last screen refresh.
+        self._refreshed: tuple | None = None
         self.use_kivy_settings = False
 
     # -- building ----------------------------------------------------------------------------
@@ -423,8 +428,32 @@ class KioskApp(App):
             self._show_the_page_the_hours_ask_for()
         except StoreError as problem:
             self.schedule_failed(problem)
+        self._refreshed = self._data_and_minute()
         if self.manager and self.manager.current_screen:
             self.refresh_screen(self.manager.current_screen)
+
+    def refresh_if_changed(self) -> None:
+        """The clock's and the sync's refresh: the status line, and the visible screen only
+        if the schedule changed (``PRAGMA data_version`` moved and a source stored something
+        new) or the minute moved since the last one. Every 20 s with nothing new, or a sync
+        that found nothing new, costs a few small queries and no rebuild. A change of what
+        stands where the programme would be (:attr:`programme_notice`) redraws it too."""
+        self.update_status()
+        if self._data_and_minute() == self._refreshed:
+            return
+        self.refresh_all()
+
+    def _data_and_minute(self) -> tuple:
+        schedule = self.schedule
+        version = None
+        if schedule is not None:
+            try:
+                version = schedule.schedule_version()
+            except StoreError as problem:
+                self.schedule_failed(problem)
+                schedule = None
+        minute = self.now().replace(second=0, microsecond=0)
+        return id(schedule), version, minute, self.has_programme, self.programme_notice
 
     def refresh_screen(self, screen) -> None:
         """``screen.refresh()``; a schedule that cannot be read is dropped and the screen
@@ -435,6 +464,12 @@ class KioskApp(App):
             self.schedule_failed(problem)
             self.update_status()
             screen.refresh()
+
+
+def _storage_problem_noted(data_dir) -> str | None:
+    """The storage problem's code in the note a sync left (``sync-problem.json``), if any."""
+    note = read_note(data_dir)
+    return note.code if note is not None and note.code in STORAGE_CODES else None
 
 
 class _StoreErrorsKeepTheScreen(ExceptionHandler):

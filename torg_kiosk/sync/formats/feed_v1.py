@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import NoReturn
 
 import jsonschema_rs
 import orjson
@@ -94,6 +95,19 @@ class TooDeep:
 
     def __repr__(self) -> str:
         return "(a value nested too deeply to read)"
+
+
+def _runs_to_the_end(text: str, error: json.JSONDecodeError) -> bool:
+    """Whether the error is the document stopping (cut off), not a mistake inside it: a
+    string left open, or nothing after the error that closes an array or an object."""
+    if error.msg.startswith("Unterminated"):
+        return True
+    rest = text[error.pos :]
+    return "]" not in rest and "}" not in rest
+
+
+_KIND_OF = {dict: "an object", list: "an array", str: "a string", bool: "true or false",
+            int: "a number", float: "a number"}  # fmt: skip
 
 
 class _Cursor:
@@ -206,7 +220,7 @@ class _Cursor:
                 at_edge = error.pos >= len(self._text) - 16 or error.msg.startswith("Unterminated")
                 if at_edge and self._more():
                     continue
-                if at_edge:
+                if at_edge and _runs_to_the_end(self._text, error):
                     raise FeedRefused(
                         "truncated", "The feed ends in the middle of a value; it was cut off."
                     ) from None
@@ -243,6 +257,22 @@ class _Cursor:
             if depth <= 0:
                 self._pos = at
                 return TooDeep(leading_id.group(1) if leading_id else None)
+
+    def walk_value(self) -> str:
+        """Read past the next value, checking it is valid JSON, and say what kind it is
+        ("an array", "null" …). An array is walked item by item, so a huge one is never held
+        at once. Raises the FeedRefused of a value that is not valid JSON."""
+        first = self.peek()
+        if first is None:
+            raise FeedRefused("truncated", "The feed ends where a value should be; it was cut off.")
+        if first == "[":
+            for _item in self.items():
+                pass
+            return "an array"
+        value = self.value()
+        if isinstance(value, TooDeep):
+            return "a value nested too deeply to read"
+        return _KIND_OF.get(type(value), "a value") if value is not None else "null"
 
     def items(self) -> Iterator[tuple[object, str]]:
         """The elements of the array that starts here, one at a time, with their text."""
@@ -297,6 +327,8 @@ def iter_feed(
         raise FeedRefused("empty", "The feed is empty (no bytes).")
     state = _FeedState(window=window, now=now)
     seen_keys: set[str] = set()
+    if cursor.peek() != "{" and cursor.peek() in _JSON_VALUE_STARTS:
+        _refuse_the_wrong_shape(cursor, "the document", cursor.walk_value())
     cursor.expect("{")
     if cursor.peek() == "}":
         cursor.expect("}")
@@ -308,6 +340,8 @@ def iter_feed(
             cursor.expect(":")
             seen_keys.add(key)
             if key == "activities":
+                if cursor.peek() != "[":
+                    _refuse_the_wrong_shape(cursor, "'activities'", cursor.walk_value())
                 # The version may come after the activities; it is checked when it comes.
                 for item, raw in cursor.items():
                     state.add_activity(item, raw)
@@ -318,6 +352,8 @@ def iter_feed(
                 if key in _RECORD_LISTS and cursor.peek() == "[":
                     # Item by item, so one record nested too deeply is skipped on its own.
                     value = [item for item, _text in cursor.items()]
+                elif key in _RECORD_LISTS:
+                    _refuse_the_wrong_shape(cursor, f"'{key}'", cursor.walk_value())
                 else:
                     value = cursor.value()
                 if key == "version":
@@ -338,6 +374,25 @@ def iter_feed(
 
 
 _RECORD_LISTS = frozenset({"announcements", "sites", "ticket_keys", "revoked_tickets", "closures"})
+#: What a JSON value other than an object can start with.
+_JSON_VALUE_STARTS = frozenset('["-0123456789tfn')
+
+
+def _refuse_the_wrong_shape(cursor: _Cursor, what: str, kind: str) -> NoReturn:
+    """``what`` was valid JSON of the wrong kind: a feed is an object whose record lists
+    are arrays. Said as such, not as "not valid JSON" (which would send someone looking
+    for a broken byte)."""
+    if what == "the document":
+        if cursor.peek() is not None:
+            raise FeedRefused("not_json", "The feed has extra data after the end of the document.")
+        expected = "an object with 'version' and 'activities'"
+    else:
+        expected = "a list"
+    raise FeedRefused(
+        "not_a_feed",
+        f"The feed is valid JSON but not a feed: {what} is {kind}, not {expected} "
+        "(see docs/feed.md).",
+    )
 
 
 def _check_version(version: object) -> None:
@@ -353,8 +408,6 @@ def _read_small_part(
     key: str, value: object, parsed: ParsedSource, now: datetime, accept_demo_keys: bool
 ) -> None:
     if key == "announcements":
-        if not isinstance(value, list):
-            raise FeedRefused("not_a_feed", "The feed's 'announcements' is not a list.")
         validate = _validator("announcement")
         for item in value:
             record_id = _record_id(item)

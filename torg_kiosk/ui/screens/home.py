@@ -28,6 +28,8 @@ MAX_NOW_ROWS_LARGE_TEXT = 2
 #: Portrait with large text ("tight"): the services card takes the full width and the
 #: announcements go below it, so now & next keeps one row.
 MAX_NOW_ROWS_TIGHT = 1
+#: Announcements read per refresh: closures first, the rest take turns (a feed can hold more).
+MAX_ANNOUNCEMENTS = 50
 
 
 class NowRow(ButtonBehavior, BoxLayout):
@@ -134,11 +136,14 @@ class HomeScreen(KioskScreen):
                 limit = MAX_NOW_ROWS_TIGHT
             else:
                 limit = MAX_NOW_ROWS_LARGE_TEXT if app.large_text else MAX_NOW_ROWS
-            now_rows = now_next.rows(schedule.today(app.site.id, now), now, language)[:limit]
+            # Only what can be shown is read: a day of 50,000 activities costs as little.
+            day = schedule.day_list(app.site.id, now.date())
+            nearest = day.running(now, 2 * limit) + day.starting_after(now, 2 * limit)
+            now_rows = now_next.rows(nearest, now, language)[:limit]
             if not now_rows:
                 following = schedule.next_day_with_activities(app.site.id, now)
                 self._nothing_more = now_next.next_day_text(following, now, language)
-            announcements = schedule.announcements(app.site.id, now)
+            announcements = schedule.announcements(app.site.id, now)[:MAX_ANNOUNCEMENTS]
             notices = notices_of.arrange(app.site, now, closures, announcements, language)
         torg = hours_view.torg_line(app.site, now, closures, language)
         staffed = hours_view.staffed_line(app.site, now, closures, language)

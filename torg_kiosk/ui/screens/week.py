@@ -15,6 +15,9 @@ from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.ui.screens.base import KioskScreen
 from torg_kiosk.ui.widgets import LineLabel
 
+#: A week is an overview: a busy day shows its first this many, then how many more there are.
+ROWS_PER_DAY = 30
+
 
 class WeekDayHeading(LineLabel):
     """``fredag 4. desember``."""
@@ -41,7 +44,8 @@ class WeekScreen(KioskScreen):
             self.ids.rows.data = [{"viewclass": "WeekDayHeading", "text": app.programme_notice}]
             return
         rows: list[dict] = []
-        for day, items in schedule.days_ahead(app.site.id, now).items():
+        days = schedule.days_ahead(app.site.id, now, per_day=ROWS_PER_DAY)
+        for day, items in days.items():
             rows.append({"viewclass": "WeekDayHeading", "text": present.day_text(day, language)})
             for item in items:
                 shown = present.card(item, now, language)
@@ -55,6 +59,19 @@ class WeekScreen(KioskScreen):
                         "cancelled": item.cancelled,
                     }
                 )
+            if len(items) == ROWS_PER_DAY:
+                more = schedule.day_list(app.site.id, day).count() - ROWS_PER_DAY
+                if more > 0:
+                    rows.append(
+                        {
+                            "viewclass": "WeekRow",
+                            "key": "",
+                            "time_text": "",
+                            "title": tr(N_("og {count} til"), language, count=more),
+                            "marker": "",
+                            "cancelled": False,
+                        }
+                    )
             if not items:
                 rows.append(
                     {
