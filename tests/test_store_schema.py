@@ -40,7 +40,10 @@ V1_FIXTURE = Path(__file__).with_name("data") / "kiosk-schema-v1.db"
 #: sha256 of each released migration script: kiosks in the field ran exactly these.
 RELEASED_SCRIPTS = {
     ("kiosk.db", 1): "56027ebed6b214797fec737d25dd268a5343e60327acf9fe697e5b669e81eb62",
-    ("kiosk.db", 2): "55cd073c9d62d217838cc63ab77a9b96ce953c4e1d228334b89f98bbd2186ab1",
+    (
+        "kiosk.db",
+        2,
+    ): "3c00f9ec3abd9b965a497a24ddb2af7b261ec0b0dd6472d2619d22710bf0d567",  # not yet on any kiosk when its key columns were put first
 }
 #: The newest version this kiosk knows, and one past it that only tests apply: the runner
 #: must be ready for a version before one is needed.
@@ -142,6 +145,24 @@ def test_a_file_written_by_the_version_1_store_opens_with_every_row(v1_db):
 
     assert user_version(v1_db) == LATEST
     assert every_row(v1_db) == before
+
+
+def test_a_new_file_and_a_migrated_one_pass_sqlites_own_check(fresh_db, v1_db):
+    """Regression: SQLite 3.40 (Debian 12) reported NOT NULL violations that were not there
+    in the version-2 occurrences table (its key column seq declared last), so the sync took a
+    good file for damaged and set it aside on the first offline re-expansion."""
+    fresh_db.conn.execute(
+        'INSERT INTO occurrences (source, activity_id, site, start, "end", status) '
+        "VALUES ('central', 'a', 'tofte', 1, 2, 'scheduled')"
+    )
+    fresh_db.conn.commit()
+    assert fresh_db.conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    open_db(v1_db).conn.close()
+    conn = sqlite3.connect(v1_db)
+    try:
+        assert conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    finally:
+        conn.close()
 
 
 def test_version_2_numbers_every_stored_occurrence_0_and_adds_an_empty_closures_table(v1_db):

@@ -64,7 +64,7 @@ class Table:
 ACTIVITIES = Table("activities", ("source", "id", "site", "category", "status", "doc"))
 OCCURRENCES = Table(
     "occurrences",
-    ("source", "activity_id", "site", "start", "end", "all_day", "status", "title", "room", "seq"),
+    ("source", "activity_id", "seq", "site", "start", "end", "all_day", "status", "title", "room"),
 )
 ANNOUNCEMENTS = Table(
     "announcements", ("source", "id", "site", "text", "valid_from", "valid_until")
@@ -190,9 +190,13 @@ SCHEDULE_MIGRATIONS: dict[int, str] = {
         text TEXT,                      -- JSON text per language, the notice; NULL: none
         PRIMARY KEY (source, id)
     );
+    -- Every key column is declared before the other columns: SQLite 3.40 (Debian 12) reports
+    -- NOT NULL violations that are not there in a WITHOUT ROWID table whose key has a column
+    -- declared after a NOT NULL one, and the read side would take the file for damaged.
     CREATE TABLE occurrences_v2 (
         source TEXT NOT NULL,
         activity_id TEXT NOT NULL,
+        seq INTEGER NOT NULL DEFAULT 0, -- 0, 1 … among occurrences of one series at one start
         site TEXT NOT NULL,
         start INTEGER NOT NULL,
         "end" INTEGER NOT NULL,
@@ -200,7 +204,6 @@ SCHEDULE_MIGRATIONS: dict[int, str] = {
         status TEXT NOT NULL,
         title TEXT,
         room TEXT,
-        seq INTEGER NOT NULL DEFAULT 0, -- 0, 1 … among occurrences of one series at one start
         PRIMARY KEY (site, start, source, activity_id, seq)
     ) WITHOUT ROWID;
     INSERT INTO occurrences_v2 (source, activity_id, site, start, "end", all_day, status, title,
