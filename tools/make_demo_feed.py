@@ -393,6 +393,8 @@ class Series:
     registration: dict | None = None
     description: dict[str, str] | None = None  # overrides the kind's
     url: str | None = None  # overrides the kind's
+    #: A page per occurrence (the kiosk adds date= and lang=): the QR code takes it along.
+    event_url: str | None = None
     extra_title: dict[str, str] = field(default_factory=dict)
 
 
@@ -525,7 +527,15 @@ PROGRAMME: dict[str, list[Series]] = {
         Series(
             "helsestasjon", "WE", "12:00", "15:00", "Helsestasjonen, 2. etasje", "Helsestasjonen"
         ),
-        Series("babysang", "TH", "11:00", "12:00", "Biblioteket", BIBLIOTEK),
+        Series(
+            "babysang",
+            "TH",
+            "11:00",
+            "12:00",
+            "Biblioteket",
+            BIBLIOTEK,
+            event_url=f"{KOMMUNE}/aktiviteter/heggedal-babysang/",
+        ),
         Series("bokcafe", "FR", "12:00", "13:30", "Kafeen", BIBLIOTEK, interval=2),
         Series(
             "bridge",
@@ -783,6 +793,8 @@ def activity_record(activity_id: str, site: str, series: Series) -> dict:
     record["room"] = series.room
     record["organizer"] = series.organizer
     record["url"] = series.url or kind.url or site_url(site)
+    if series.event_url:
+        record["event_url"] = series.event_url
     record["registration"] = series.registration or {"required": False}
     record["status"] = series.status
     record["updated_at"] = UPDATED_AT

@@ -9,6 +9,7 @@ from kivy.lang import Builder
 from kivy.properties import AliasProperty, BooleanProperty, StringProperty
 
 from torg_kiosk.domain import present
+from torg_kiosk.domain.take_along import take_along
 from torg_kiosk.ui.screens.base import KioskScreen
 
 #: The most lines the title takes; a longer one ends in "…" and is shown whole at the top of
@@ -28,7 +29,11 @@ class ActivityScreen(KioskScreen):
     registration = StringProperty("")
     description = StringProperty("")
     fallback_note = StringProperty("")
+    #: What the QR code carries (domain.take_along): a link, or a VEVENT; "" for none.
     link = StringProperty("")
+    #: What the code does (*Skann for å melde deg på*) and the link printed under it.
+    qr_caption = StringProperty("")
+    short_link = StringProperty("")
     cancelled = BooleanProperty(False)
     #: The title label had to shorten the title (set by the label, see activity.kv).
     title_cut = BooleanProperty(False)
@@ -48,6 +53,7 @@ class ActivityScreen(KioskScreen):
         occurrence = schedule.occurrence(self.key) if (schedule and self.key) else None
         if occurrence is None:
             self.title, self.when, self.link, self.fallback_note = "", "", "", ""
+            self.qr_caption, self.short_link = "", ""
             return
         shown = present.detail(occurrence, self.app.language)
         self.title = shown["title"]
@@ -59,7 +65,11 @@ class ActivityScreen(KioskScreen):
         self.description = shown["description"]
         self.fallback_note = shown["fallback_note"]
         self.cancelled = shown["cancelled"]
-        self.link = shown["link"]  # the QR redraws only when the link changes
+        along = take_along(occurrence, self.app.language)
+        # The QR redraws only when its payload changes; a cancelled one has none.
+        self.link = along.payload if along else ""
+        self.qr_caption = along.caption if along else ""
+        self.short_link = along.short if along else ""
         if self.key != self._opened_key:
             # A new activity opens at its first page; a refresh of the same one (the clock
             # tick, a sync) leaves the visitor where they were reading.
