@@ -93,6 +93,4 @@ def vevent(occurrence: OccurrenceView, language: str) -> str:
 
 def _escaped(text: str) -> str:
     """RFC 5545 TEXT: backslash, semicolon, comma and newline escaped; one line."""
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-    )
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
