@@ -62,6 +62,7 @@ SCREENS = {
     "week": "torg_kiosk.ui.screens.week:WeekScreen",
     "contact": "torg_kiosk.ui.screens.contact:ContactScreen",
     "closed": "torg_kiosk.ui.screens.closed:ClosedScreen",
+    "rooms": "torg_kiosk.ui.screens.rooms:RoomsScreen",
 }
 
 
