@@ -36,6 +36,8 @@ def write_config(tmp_path, feed_url):
     (tmp_path / "sites").symlink_to(
         REPO / "torg_kiosk" / "config" / "sites"
     )  # kiosk.toml looks beside itself
+    # … and so do the site files' calendars (the rooms' booking calendars).
+    (tmp_path / "calendars").symlink_to(REPO / "torg_kiosk" / "config" / "calendars")
     return path
 
 
@@ -206,7 +208,10 @@ def test_once_syncs_the_calendars_of_the_site_file_beside_the_given_config(tmp_p
     once = torg_sync("--config", str(config), "--site", "heggedal", "--data", str(tmp_path),
                      "once", "--now", NOW)  # fmt: skip
     assert once.returncode == 0, once.stderr
-    assert [line.split(":")[0] for line in once.stdout.splitlines()] == ["demo", "heggedal-local"]
+    assert [line.split(":")[0] for line in once.stdout.splitlines()] == [
+        *("demo", "heggedal-local"),
+        "room-heggedal-salen",  # the hall's booking calendar ([[rooms]] in the site file)
+    ]
     today = torg_sync("--config", str(config), "--site", "heggedal", "--data", str(tmp_path),
                       "today", "--now", NOW)  # fmt: skip
     assert "12:00–14:00  Strikkekafé" in today.stdout
@@ -260,8 +265,8 @@ def test_a_feed_with_bad_characters_moves_to_the_next_day_offline(tmp_path):
         common = ("--config", str(config), "--data", str(tmp_path), "--site", SITE)
         assert torg_sync(*common, "once", "--now", NOW).returncode == 0
     offline = torg_sync(*common, "once", "--now", NEXT_DAY, timeout=120)  # the server is gone
-    assert offline.returncode == 1
-    assert offline.stdout.startswith("central: FAILED")
+    assert offline.returncode == 1, offline.stdout + offline.stderr
+    assert offline.stdout.startswith("central: FAILED"), offline.stdout + "\n" + offline.stderr
     assert "internal" not in offline.stdout + offline.stderr
     today = torg_sync(*common, "today", "--now", NEXT_DAY)
     assert today.returncode == 0, today.stderr
