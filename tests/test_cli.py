@@ -36,8 +36,6 @@ def write_config(tmp_path, feed_url):
     (tmp_path / "sites").symlink_to(
         REPO / "torg_kiosk" / "config" / "sites"
     )  # kiosk.toml looks beside itself
-    # … and so do the site files' calendars (the rooms' booking calendars).
-    (tmp_path / "calendars").symlink_to(REPO / "torg_kiosk" / "config" / "calendars")
     return path
 
 
@@ -208,10 +206,7 @@ def test_once_syncs_the_calendars_of_the_site_file_beside_the_given_config(tmp_p
     once = torg_sync("--config", str(config), "--site", "heggedal", "--data", str(tmp_path),
                      "once", "--now", NOW)  # fmt: skip
     assert once.returncode == 0, once.stderr
-    assert [line.split(":")[0] for line in once.stdout.splitlines()] == [
-        *("demo", "heggedal-local"),
-        "room-heggedal-salen",  # the hall's booking calendar ([[rooms]] in the site file)
-    ]
+    assert [line.split(":")[0] for line in once.stdout.splitlines()] == ["demo", "heggedal-local"]
     today = torg_sync("--config", str(config), "--site", "heggedal", "--data", str(tmp_path),
                       "today", "--now", NOW)  # fmt: skip
     assert "12:00–14:00  Strikkekafé" in today.stdout

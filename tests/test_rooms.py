@@ -4,26 +4,56 @@ apart from the programme, free within the torg's opening hours (Heggedal, Thursd
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from tests.conftest import PINNED_NOW
-from torg_kiosk.base.settings import load_kiosk_config, load_site
+from torg_kiosk.base.settings import CalendarSource, load_kiosk_config, load_site
 from torg_kiosk.domain import rooms
 from torg_kiosk.store.schedule import Schedule
 from torg_kiosk.sync.pipeline import sync_source
 from torg_kiosk.sync.sources import sources_for
 
-HEGGEDAL = load_site("heggedal")
+BUNDLED = load_site("heggedal")
+#: Heggedal with a booking calendar for its hall (tests/data/calendars/heggedal-salen.ics).
+HALL_CALENDAR = CalendarSource(
+    id="room-heggedal-salen",
+    kind="ical",
+    default_category="other",
+    path=Path(__file__).with_name("data") / "calendars" / "heggedal-salen.ics",
+)
+HEGGEDAL = replace(
+    BUNDLED, rooms=(replace(BUNDLED.rooms[0], calendar=HALL_CALENDAR), *BUNDLED.rooms[1:])
+)
 
 
-def test_the_site_file_names_the_rooms_and_the_hall_has_a_booking_calendar():
-    hall, meeting_room = HEGGEDAL.rooms
-    assert (hall.id, hall.capacity, hall.calendar is not None) == ("salen", 60, True)
+def test_the_site_file_names_the_rooms_with_their_booking_pages():
+    hall, meeting_room = BUNDLED.rooms
+    assert (hall.id, hall.capacity, hall.booking_url is not None) == ("salen", 60, True)
     assert (meeting_room.id, meeting_room.calendar, meeting_room.booking_url) == (
         "moterom",
         None,
         None,
     )
+
+
+def test_a_rooms_calendar_path_in_the_site_file_is_read_beside_the_config(tmp_path):
+    import shutil
+
+    from torg_kiosk.base.resources import bundled_config_dir
+
+    folder = tmp_path / "etc"
+    shutil.copytree(bundled_config_dir(), folder)
+    site_file = folder / "sites" / "heggedal.toml"
+    site_file.write_text(
+        site_file.read_text().replace(
+            '# calendar_url = "https://example.org/heggedal-salen.ics"',
+            'calendar_path = "calendars/salen.ics"',
+        )
+    )
+    hall = load_site("heggedal", folder).rooms[0]
+    assert hall.calendar.path == folder / "calendars" / "salen.ics"
 
 
 def test_a_rooms_calendar_is_a_source_of_its_own_kept_apart_from_the_programme():

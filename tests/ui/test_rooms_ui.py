@@ -10,20 +10,12 @@ def test_contact_leads_to_the_rooms_their_free_times_and_how_to_book(ui):
     ui.show("contact")
     ui.tap(ui.screen.ids.rooms_button)
     assert ui.app.manager.current == "rooms"
-    ui.wait_until(
-        lambda: (
-            ui.app.schedule is not None
-            and ui.app.schedule.on_day("heggedal--room-salen", ui.app.now().date())
-        ),
-        what="the hall's booking calendar to be synced",
-    )
-    ui.screen.refresh()
     ui.frames(4)
     hall, meeting_room = reversed(ui.screen.ids.rooms_box.children)
     assert hall.name == "Salen i seniorsenteret"
     assert hall.facts == "Plass til 60 · Prosjektor, lydanlegg, piano"
-    assert hall.days[0].startswith("I dag: ledig 10:") and hall.days[0].endswith("–12")
-    assert hall.days[3] == "Søndag: stengt"
+    # The bundled hall has no booking calendar yet (tests/test_rooms.py syncs one).
+    assert hall.days == ["Spør i skranken om når rommet er ledig."]
     assert hall.booking_text == "Skann for å bestille rommet"
     assert meeting_room.days == ["Spør i skranken om når rommet er ledig."]
     assert meeting_room.booking_text == "Bestill i skranken eller ring +47 66 90 00 00."
