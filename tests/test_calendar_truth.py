@@ -199,3 +199,31 @@ def test_a_vtimezone_from_one_calendar_is_not_used_for_another(fresh_db, calenda
     )
     assert {a.title["nb"] for a in parsed.activities} == {"Datahjelp"}
     assert any("(UTC-05:00) Eastern Time" in skipped.reason for skipped in parsed.skipped)
+
+
+def test_the_later_days_of_a_longer_event_say_until_when_it_continues(fresh_db, calendar_file):
+    from torg_kiosk.domain import present
+
+    sync_source(fresh_db, calendar_file("multi-day.ics"), now=PINNED_NOW)
+    path = fresh_db.conn.execute("PRAGMA database_list").fetchone()[2]
+    schedule = Schedule.open(path)
+    try:
+
+        def said(day: date) -> dict[str, str]:
+            now = datetime.combine(day, datetime.min.time(), OSLO).replace(hour=9)
+            return {
+                v.title["nb"]: present.card(v, now, "nb")["time_text"]
+                for v in schedule.on_day("tofte", day)
+            }
+
+        friday, saturday, sunday = (
+            said(date(2026, 12, 4)),
+            said(date(2026, 12, 5)),
+            said(date(2026, 12, 6)),
+        )
+    finally:
+        schedule.close()
+    assert friday["Helgekurs i akvarell"] == "18:00–søndag 6. desember 15:00"
+    assert saturday["Helgekurs i akvarell"] == "fortsetter til søndag 6. desember 15:00"
+    assert sunday["Helgekurs i akvarell"] == "fortsetter til 15:00"
+    assert saturday["Juleutstilling"] == "fortsetter til mandag 14. desember"

@@ -270,8 +270,8 @@ def test_a_feed_with_bad_characters_moves_to_the_next_day_offline(tmp_path):
         common = ("--config", str(config), "--data", str(tmp_path), "--site", SITE)
         assert torg_sync(*common, "once", "--now", NOW).returncode == 0
     offline = torg_sync(*common, "once", "--now", NEXT_DAY, timeout=120)  # the server is gone
-    assert offline.returncode == 1
-    assert offline.stdout.startswith("central: FAILED")
+    assert offline.returncode == 1, offline.stdout + offline.stderr
+    assert offline.stdout.startswith("central: FAILED"), offline.stdout + "\n" + offline.stderr
     assert "internal" not in offline.stdout + offline.stderr
     today = torg_sync(*common, "today", "--now", NEXT_DAY)
     assert today.returncode == 0, today.stderr

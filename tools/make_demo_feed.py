@@ -395,6 +395,8 @@ class Series:
     registration: dict | None = None
     description: dict[str, str] | None = None  # overrides the kind's
     url: str | None = None  # overrides the kind's
+    #: A page per occurrence (the kiosk adds date= and lang=): the QR code takes it along.
+    event_url: str | None = None
     extra_title: dict[str, str] = field(default_factory=dict)
 
 
@@ -541,6 +543,7 @@ PROGRAMME: dict[str, list[Series]] = {
                 "url": URL_LIBRARY,
                 "taken": {"2026-12-03": 9},
             },
+            event_url=f"{KOMMUNE}/aktiviteter/heggedal-babysang/",
         ),
         Series("bokcafe", "FR", "12:00", "13:30", "Kafeen", BIBLIOTEK, interval=2),
         Series(
@@ -799,6 +802,8 @@ def activity_record(activity_id: str, site: str, series: Series) -> dict:
     record["room"] = series.room
     record["organizer"] = series.organizer
     record["url"] = series.url or kind.url or site_url(site)
+    if series.event_url:
+        record["event_url"] = series.event_url
     record["registration"] = series.registration or {"required": False}
     record["status"] = series.status
     record["updated_at"] = UPDATED_AT

@@ -23,7 +23,7 @@ from torg_kiosk.domain import accessibility
 from torg_kiosk.domain.accessibility import Rect, check_large_text, check_targets, panel_for_window
 from torg_kiosk.ui import theme
 
-SCREENS = ("home", "today", "activity", "week", "contact")
+SCREENS = ("home", "today", "activity", "week", "contact", "rooms")
 SIZES = ((1920, 1080), (1080, 1920))
 PANEL = PanelConfig(width_mm=527, height_mm=296, width_px=1920, height_px=1080)
 

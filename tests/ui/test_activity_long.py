@@ -9,7 +9,7 @@ import pytest
 from conftest import walk
 from kivy.core.window import Window
 from test_accessibility_ui import check_tree, drawn_text, large_text, visible  # noqa: F401
-from test_layout import line_height, show_screen
+from test_layout import line_height
 
 from torg_kiosk.domain import present
 from torg_kiosk.ui.screens import activity
@@ -39,7 +39,12 @@ def long_description(monkeypatch):
 
 
 def show_activity(ui, size):
-    show_screen(ui, size, "activity")
+    """A scheduled activity: a cancelled one has no QR code to keep on screen."""
+    ui.resize(*size)
+    ui.show("today")
+    scheduled = next(row for row in ui.screen.ids.rows.data if not row["cancelled"])
+    ui.app.show_activity(scheduled["key"])
+    ui.frames(6)
     ui.screen.refresh()
     ui.frames(8)
     return ui.screen

@@ -43,6 +43,7 @@ __all__ = [
     "LocalText",
     "OpeningHours",
     "PanelConfig",
+    "Room",
     "Service",
     "SiteConfig",
     "Theme",
@@ -89,7 +90,11 @@ KIOSK_KEYS = (
 DEFAULT_BUSY_TIMEOUT_SECONDS = 10
 SITE_KEYS = (
     *("id", "name", "character", "address", "timezone", "opening_hours"),
-    *("innbyggerservice", "services", "theme", "calendars"),
+    *("innbyggerservice", "services", "theme", "calendars", "rooms"),
+)
+ROOM_KEYS = (
+    *("id", "name", "capacity", "equipment", "accessibility", "booking_url"),
+    *("calendar_url", "calendar_path"),
 )
 #: Foreground/background pairs of a theme that must be readable, as attribute names.
 THEME_TEXT_PAIRS = (
@@ -192,6 +197,27 @@ class CalendarSource:
 
 
 @dataclass(frozen=True)
+class Room:
+    """A room a visitor may book for an activity of their own (*Lag noe selv*).
+
+    ``calendar`` is the room's booking calendar (iCalendar: when it is taken); ``None``:
+    the screen says to ask at the desk. ``booking_url`` is where to book it.
+    """
+
+    id: str
+    name: LocalText
+    capacity: int
+    equipment: LocalText
+    accessibility: LocalText
+    booking_url: str | None = None
+    calendar: CalendarSource | None = None
+
+    def schedule_site(self, site_id: str) -> str:
+        """The site id its bookings are stored under: apart from the torg's programme."""
+        return f"{site_id}--room-{self.id}"
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     id: str
     name: str
@@ -203,6 +229,7 @@ class SiteConfig:
     services: tuple[Service, ...]
     theme: Theme
     calendars: tuple[CalendarSource, ...]
+    rooms: tuple[Room, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -425,6 +452,31 @@ def _site_from(root: Section, site_id: str, directory: Path) -> SiteConfig:
         services=tuple(_service_from(table, zone) for table in root.tables("services")),
         theme=_theme_from(root.table("theme")),
         calendars=_calendars_from(root.tables("calendars"), directory),
+        rooms=tuple(_room_from(table, site_id, directory) for table in root.tables("rooms")),
+    )
+
+
+def _room_from(table: Section, site_id: str, directory: Path) -> Room:
+    table.only(ROOM_KEYS)
+    room_id = table.string("id", pattern=SITE_ID_PATTERN)
+    calendar = None
+    if "calendar_url" in table.data or "calendar_path" in table.data:
+        path = table.string("calendar_path") if "calendar_path" in table.data else None
+        calendar = CalendarSource(
+            id=f"room-{site_id}-{room_id}",
+            kind="ical",
+            default_category="other",
+            url=table.url("calendar_url") if "calendar_url" in table.data else None,
+            path=(directory / path) if path is not None else None,
+        )
+    return Room(
+        id=room_id,
+        name=LocalText(table.local_text("name")),
+        capacity=table.integer("capacity", 1, 10000),
+        equipment=LocalText(table.local_text("equipment")),
+        accessibility=LocalText(table.local_text("accessibility")),
+        booking_url=table.url("booking_url") if "booking_url" in table.data else None,
+        calendar=calendar,
     )
 
 

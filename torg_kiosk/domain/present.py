@@ -76,8 +76,30 @@ def fallback_note(fell_back: bool, language: str) -> str:
     return tr(N_("Vises på norsk"), language) if fell_back else ""
 
 
-def card(occurrence: OccurrenceView, now: datetime, language: str = "nb") -> dict:
-    """One row of a list: every field a row widget shows, already in words."""
+def time_on_day(occurrence: OccurrenceView, day: date, language: str = "nb") -> str:
+    """``10:30–12:30``; on a later day of a longer event ``fortsetter til 15:00`` (it ends
+    that day) or ``fortsetter til søndag 6. desember``."""
+    if not occurrence.continues_from_before(day):
+        start, end = occurrence.start, occurrence.end
+        if not occurrence.all_day and end.date() > start.date() and end.time() != time(0):
+            return f"{clock_text(start)}–{long_date(end.date(), language)} {clock_text(end)}"
+        return span_text(start, end)
+    end = occurrence.end
+    if occurrence.all_day:
+        last = (end - timedelta(hours=12)).date()  # the day before the end's midnight
+        until = long_date(last, language)
+    elif end.date() == day:
+        until = clock_text(end)
+    else:
+        until = f"{long_date(end.date(), language)} {clock_text(end)}"
+    return tr(N_("fortsetter til {until}"), language, until=until)
+
+
+def card(
+    occurrence: OccurrenceView, now: datetime, language: str = "nb", day: date | None = None
+) -> dict:
+    """One row of a list of ``day`` (default: today): every field a row widget shows, in
+    words."""
     title, fell_back = occurrence.text("title", language)
     running = occurrence.is_running(now) and not occurrence.cancelled
     if occurrence.cancelled:
@@ -88,7 +110,7 @@ def card(occurrence: OccurrenceView, now: datetime, language: str = "nb") -> dic
         marker = ""
     return {
         "key": occurrence.key,
-        "time_text": span_text(occurrence.start, occurrence.end),
+        "time_text": time_on_day(occurrence, day or now.date(), language),
         "title": title,
         "place": place_text(occurrence),
         "category_text": category_text(occurrence.category, language),

@@ -67,6 +67,11 @@ class OccurrenceView:
         return self._doc.get("url")
 
     @property
+    def event_url(self) -> str | None:
+        """The feed's page for one occurrence (the kiosk adds date and lang)."""
+        return self._doc.get("event_url")
+
+    @property
     def registration_required(self) -> bool:
         return bool((self._doc.get("registration") or {}).get("required"))
 

@@ -28,4 +28,14 @@ def sources_for(kiosk: KioskConfig, sites: list[SiteConfig]) -> list[Source]:
                     default_category=calendar.default_category,
                 )
             )
+        for room in site.rooms:
+            if room.calendar is not None:
+                sources.append(
+                    Source(
+                        id=room.calendar.id,
+                        kind="ical",
+                        location=room.calendar.url or str(room.calendar.path),
+                        site=room.schedule_site(site.id),
+                    )
+                )
     return sources

@@ -72,6 +72,7 @@ SCREENS = {
     "staff_scan": "torg_kiosk.ui.screens.staff_scan:StaffScanScreen",
     "staff_attendance": "torg_kiosk.ui.screens.staff_choose:StaffAttendanceScreen",
     "signup": "torg_kiosk.ui.screens.signup:SignupScreen",
+    "rooms": "torg_kiosk.ui.screens.rooms:RoomsScreen",
 }
 
 

@@ -9,6 +9,7 @@ from kivy.lang import Builder
 from kivy.properties import AliasProperty, BooleanProperty, StringProperty
 
 from torg_kiosk.domain import present
+from torg_kiosk.domain.take_along import take_along
 from torg_kiosk.ui.screens.base import KioskScreen
 
 #: The most lines the title takes; a longer one ends in "…" and is shown whole at the top of
@@ -28,7 +29,11 @@ class ActivityScreen(KioskScreen):
     registration = StringProperty("")
     description = StringProperty("")
     fallback_note = StringProperty("")
+    #: What the QR code carries (domain.take_along): a link, or a VEVENT; "" for none.
     link = StringProperty("")
+    #: What the code does (*Skann for å melde deg på*) and the link printed under it.
+    qr_caption = StringProperty("")
+    short_link = StringProperty("")
     cancelled = BooleanProperty(False)
     #: *Meld meg på* is offered: the activity needs registration and has not ended.
     can_sign_up = BooleanProperty(False)
@@ -51,6 +56,7 @@ class ActivityScreen(KioskScreen):
         if occurrence is None:
             self.title, self.when, self.link, self.fallback_note = "", "", "", ""
             self.can_sign_up = False
+            self.qr_caption, self.short_link = "", ""
             return
         shown = present.detail(occurrence, self.app.language)
         self.title = shown["title"]
@@ -62,13 +68,17 @@ class ActivityScreen(KioskScreen):
         self.description = shown["description"]
         self.fallback_note = shown["fallback_note"]
         self.cancelled = shown["cancelled"]
-        self.link = shown["link"]  # the QR redraws only when the link changes
         self.can_sign_up = (
             occurrence.registration_required
             and not occurrence.cancelled
             and not occurrence.is_past(self.app.now())
             and getattr(self.app, "staff", None) is not None
         )
+        along = take_along(occurrence, self.app.language)
+        # The QR redraws only when its payload changes; a cancelled one has none.
+        self.link = along.payload if along else ""
+        self.qr_caption = along.caption if along else ""
+        self.short_link = along.short if along else ""
         if self.key != self._opened_key:
             # A new activity opens at its first page; a refresh of the same one (the clock
             # tick, a sync) leaves the visitor where they were reading.

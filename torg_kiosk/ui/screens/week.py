@@ -48,14 +48,19 @@ class WeekScreen(KioskScreen):
         for day, items in days.items():
             rows.append({"viewclass": "WeekDayHeading", "text": present.day_text(day, language)})
             for item in items:
-                shown = present.card(item, now, language)
+                shown = present.card(item, now, language, day)
+                continues = item.continues_from_before(day)
+                if item.cancelled:
+                    marker = tr(N_("AVLYST"), language)
+                else:
+                    marker = tr(N_("fortsetter"), language) if continues else ""
                 rows.append(
                     {
                         "viewclass": "WeekRow",
                         "key": shown["key"],
-                        "time_text": present.clock_text(item.start),
+                        "time_text": "" if continues else present.clock_text(item.start),
                         "title": shown["title"],
-                        "marker": tr(N_("AVLYST"), language) if item.cancelled else "",
+                        "marker": marker,
                         "cancelled": item.cancelled,
                     }
                 )
