@@ -28,7 +28,7 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.utils import escape_markup, get_hex_from_color
 
-from torg_kiosk.domain.bidi import display_text, has_rtl
+from torg_kiosk.domain.bidi import display_text, has_rtl, shorten_logical
 from torg_kiosk.domain.i18n import LANGUAGES, font_for, language
 from torg_kiosk.ui.a11y import AccessButtons, LargeText  # noqa: F401 (kv uses AccessButtons)
 
@@ -104,6 +104,8 @@ class BidiLabel(LargeText, Label):
     def texture_update(self, *largs):
         self._mirror_options()
         text = self.text
+        if self.rtl and self.shorten and self.text_size[0]:
+            return self._draw_shortened_logically(text, largs)
         if not has_rtl(text):
             return super().texture_update(*largs)
         if not self.markup:
@@ -113,6 +115,31 @@ class BidiLabel(LargeText, Label):
         opening, inner, closing = _MARKUP_EDGES.match(text).groups()
         visual = escape_markup(self._visual(_unescape_markup(inner)))
         self._draw_markup(f"{opening}{visual}{closing}")
+
+    def _draw_shortened_logically(self, text: str, largs) -> None:
+        """Right to left: shorten at the *logical* end, then reorder.
+
+        Kivy shortens the visual string, and from the left in Arabic: right for an Arabic
+        line, but a Latin title on the Arabic screen ("Datahjelp – hjelp med skjema") would
+        lose its first word. So the logical text is cut here to what fits, and drawn whole.
+        """
+        budget = self.text_size[0] - self.padding[0] - self.padding[2]
+
+        def fits(candidate: str) -> bool:
+            return self._label.get_extents(display_text(candidate, True))[0] <= budget
+
+        if not self.markup:
+            shown = shorten_logical(text, fits)
+            self._label.text = display_text(shown, True)
+            super().texture_update(*largs)
+        else:
+            opening, inner, closing = _MARKUP_EDGES.match(text).groups()
+            shown = shorten_logical(_unescape_markup(inner), fits)
+            visual = escape_markup(display_text(shown, True))
+            self._draw_markup(f"{opening}{visual}{closing}")
+        self.is_shortened = self.is_shortened or shown != (
+            _unescape_markup(_MARKUP_EDGES.match(text).group(2)) if self.markup else text
+        )
 
     def _mirror_options(self) -> None:
         options = self._label.options
