@@ -84,7 +84,8 @@ class KioskApp(App):
     text_floor = NumericProperty(0)
     # Shown in the bottom bar instead of the status line, e.g. "no voice for this language".
     readaloud_notice = StringProperty("")
-    site = ObjectProperty(None)
+    # rebind: kv rules that read through it (app.site.name) follow a new torg (use_site).
+    site = ObjectProperty(None, rebind=True)
 
     c_background = ListProperty([1, 1, 1, 1])
     c_surface = ListProperty([1, 1, 1, 1])
@@ -250,6 +251,17 @@ class KioskApp(App):
             self.manager.get_screen("activity").refresh()
         else:
             self.go("activity")
+
+    def use_site(self, site) -> None:
+        """Show another torg (a :class:`~torg_kiosk.base.settings.SiteConfig`): its name,
+        texts, colours and programme. For a machine moved to another torg, and for tests
+        that walk all eight in one window."""
+        self.site = site
+        self.title = site.name
+        for name, value in theme.colours(site.theme).items():
+            setattr(self, name, value)
+        Window.clearcolor = self.c_background
+        self.refresh_all()
 
     def open_language_picker(self) -> None:
         LanguagePicker().open()

@@ -209,6 +209,8 @@ class HeadingLabel(WrapLabel):
         lines = self._lines_to_show()
         self.cut = lines is not None
         if lines is None:
+            # The core label may still hold the lines cut at an earlier, narrower width.
+            self._label.text = self.text
             return super().texture_update(*largs)
         self._mirror_options()
         visual = display_text("\n".join(lines), self.rtl)
@@ -288,6 +290,14 @@ class RowDetailLabel(LineLabel):
 
     ``may_shorten`` tells tests/ui/test_accessibility_ui.py that this ellipsis is by design.
     """
+
+    may_shorten = True
+
+
+class RowTitleLabel(LineLabel):
+    """A list row's title: one line, shortened at its logical end when it is long, because
+    a tap on the row opens the activity with the whole title (and read-aloud reads it
+    whole). ``may_shorten`` tells tests/ui/test_accessibility_ui.py so."""
 
     may_shorten = True
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from torg_kiosk.domain import present
+from torg_kiosk.domain.bidi import display_text
 from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.ui.screens.base import KioskScreen
-from torg_kiosk.ui.widgets import MirrorBox, WrapLabel, text_width
+from torg_kiosk.ui.widgets import HeadingLabel, MirrorBox, WrapLabel, text_width
 
 #: A visitor reads a few lines at a glance; more would push the buttons off a small screen.
 MAX_NOW_ROWS = 3
@@ -35,6 +38,11 @@ class NowRow(ButtonBehavior, BoxLayout):
     place = StringProperty("")
 
 
+class NowTitle(HeadingLabel):
+    """A *now & next* title: wraps to two lines, and only a longer one ends in "…"
+    (``may_shorten``: a tap on the row opens the activity with the whole title)."""
+
+
 class HomeScreen(KioskScreen):
     clock_text = StringProperty("")
     date_text = StringProperty("")
@@ -43,6 +51,8 @@ class HomeScreen(KioskScreen):
     #: Lines for the torg's character sentence: two when tight, or when one line is too
     #: narrow for it (a long English fallback in portrait), rather than an ellipsis.
     character_lines = NumericProperty(1)
+    #: The torg name's font size when it must be drawn smaller to fit; 0: as designed.
+    name_font_size = NumericProperty(0)
 
     _ticker = None
     _shown = None
@@ -59,7 +69,24 @@ class HomeScreen(KioskScreen):
             font_name=self._trigger_character_lines,
         )
         self.bind(tight=self._trigger_character_lines)
+        fit_name = Clock.create_trigger(self._fit_site_name)
+        self.ids.site_name.bind(width=fit_name, text=fit_name, font_name=fit_name)
+        self.app.bind(u=fit_name)
         self._watch_notices()
+        self._watch_now_rows()
+
+    def _fit_site_name(self, *_args) -> None:
+        """The torg's name is never shortened: drawn smaller (to 0.7 of its size) when the
+        header is too narrow for it."""
+        label = self.ids.site_name
+        designed = 66 * self.app.u
+        probe = CoreLabel(font_size=designed, font_name=label.font_name, bold=True)
+        width = probe.get_extents(display_text(label.text, label.rtl))[0]
+        room = label.width - label.padding[0] - label.padding[2]
+        if width <= room or room <= 1:
+            self.name_font_size = 0
+        else:
+            self.name_font_size = max(designed * 0.7, designed * room / width * 0.97)
 
     def _update_character_lines(self, *_args) -> None:
         label = self.ids.character
@@ -68,7 +95,9 @@ class HomeScreen(KioskScreen):
             return
         width = text_width(label)
         room = label.width - label.padding[0] - label.padding[2]
-        self.character_lines = 2 if width > room else 1
+        # Up to three lines (a long translation in large text), never an ellipsis.
+        needed = math.ceil(width / room * 1.05) if room > 1 else 1
+        self.character_lines = max(1, min(3, needed))
 
     def _update_tight(self, *_args) -> None:
         self.tight = self.app.portrait and self.app.large_text
@@ -163,6 +192,24 @@ class HomeScreen(KioskScreen):
         card.bind(height=trigger)
         card.parent.bind(height=trigger)
 
+    def _watch_now_rows(self) -> None:
+        trigger = Clock.create_trigger(self._trim_now_rows)
+        card = self.ids.now_box.parent
+        card.bind(height=trigger)
+        card.parent.bind(height=trigger)
+
+    def _trim_now_rows(self, *_args) -> None:
+        """Landscape: drop the last now & next row while the card is taller than its room
+        (two-line titles, long translations); the first row always stays."""
+        box = self.ids.now_box
+        card = box.parent
+        if self.app.portrait or len(box.children) < 2:
+            return
+        body = card.parent
+        room = body.height - body.padding[1] - body.padding[3]
+        if card.height > room + 1:
+            box.remove_widget(box.children[0])
+
     def _trim_notices(self, *_args) -> None:
         """Landscape: drop the last announcement while the card is taller than its room.
 
@@ -186,16 +233,24 @@ class ServiceLine(MirrorBox):
     #: and no wider: the name gets the rest, so a long name ("The café on the torg") fits.
     hours_width = NumericProperty(0)
 
+    #: Lines the name needs beside the hours: 2 when one is too narrow for it.
+    name_lines = NumericProperty(1)
+
     def on_kv_post(self, base_widget) -> None:
         super().on_kv_post(base_widget)
         label = self.ids.hours_label
         trigger = Clock.create_trigger(self._measure_hours)
         label.bind(text=trigger, font_size=trigger, font_name=trigger, bold=trigger)
+        name = self.ids.service_name
+        name.bind(width=trigger, text=trigger, font_size=trigger, font_name=trigger)
         self._measure_hours()
 
     def _measure_hours(self, *_args) -> None:
         label = self.ids.hours_label
         self.hours_width = text_width(label) + 8
+        name = self.ids.service_name
+        # Measured apart from the label's own size, so the answer never feeds back into it.
+        self.name_lines = 2 if name.width > 1 and text_width(name) > name.width else 1
 
 
 class NoticeLabel(WrapLabel):
