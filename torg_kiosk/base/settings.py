@@ -79,7 +79,13 @@ SERVICE_KINDS = (
     "culture-house",
     "other",
 )
-PATTERNS = ("waves", "fjord", "leaves", "dots", "stripes", "hills", "boats", "grid")
+#: The band at the top of each screen: one picture per torg (drawn in torg_kiosk.ui.identity),
+#: then the older abstract patterns.
+PATTERNS = (
+    *("fjord-library", "hills-senior-centre", "cafe", "railway", "cement-works", "harbour"),
+    *("beach", "town-square"),
+    *("waves", "fjord", "leaves", "dots", "stripes", "hills", "boats", "grid"),
+)
 CALENDAR_KINDS = ("ical", "feed")
 KIOSK_KEYS = (
     *("site", "data_dir", "language", "sync_interval_minutes", "sync_jitter_seconds"),
