@@ -84,6 +84,10 @@ class KioskApp(App):
     text_floor = NumericProperty(0)
     # Shown in the bottom bar instead of the status line, e.g. "no voice for this language".
     readaloud_notice = StringProperty("")
+    #: Read-aloud is speaking (the button says *Stopp opplesing*), or has more of this
+    #: screen to read on the next tap (*Les mer*); see torg_kiosk.ui.readaloud.
+    reading = BooleanProperty(False)
+    more_to_read = BooleanProperty(False)
     # rebind: kv rules that read through it (app.site.name) follow a new torg (use_site).
     site = ObjectProperty(None, rebind=True)
 
@@ -152,6 +156,7 @@ class KioskApp(App):
     def on_start(self) -> None:
         self.refresh_all()
         self.read_aloud.start()
+        self.manager.bind(current=self.read_aloud.forget)
         self.idle.start()
         Window.bind(on_flip=self._after_first_frame)
 

@@ -14,6 +14,12 @@ from torg_kiosk.ui.screens.base import KioskScreen
 class ContactScreen(KioskScreen):
     staffed = StringProperty("")
 
+    def speech_script(self, language: str):
+        """When the staff are in, and the number to call."""
+        from torg_kiosk.domain import read_aloud
+
+        return read_aloud.contact_script(self.app.site, self.app.now(), language)
+
     def refresh(self) -> None:
         app = self.app
         hours = app.site.innbyggerservice.staffed_hours

@@ -161,6 +161,16 @@ class HomeScreen(KioskScreen):
         self._fill_services(services)
         self._fill_notices(notices)
 
+    def speech_script(self, language: str):
+        """The torg, whether it is open, then now & next (torg_kiosk.domain.read_aloud)."""
+        from torg_kiosk.domain import read_aloud
+
+        app = self.app
+        running, upcoming = [], []
+        if app.schedule is not None and app.has_programme:
+            running, upcoming = app.schedule.now_and_next(app.site.id, app.now())
+        return read_aloud.home_script(app.site, running, upcoming, app.now(), language)
+
     def _fill_now_and_next(self, rows: list[dict] | None, language: str) -> None:
         box = self.ids.now_box
         box.clear_widgets()

@@ -75,6 +75,17 @@ class TodayScreen(KioskScreen):
             upcoming = schedule.next_day_with_activities(site, now)
             self.empty_text = present.empty_day_text(upcoming, language)
 
+    def speech_script(self, language: str):
+        """How many activities today, then each as the list shows them."""
+        from torg_kiosk.domain import read_aloud
+
+        app = self.app
+        if app.schedule is None:
+            return None
+        now = app.now()
+        items = app.schedule.today(app.site.id, now, category=self.category or None)
+        return read_aloud.today_script(items, now, language)
+
     _filters_shown = None
 
     def _fill_filters(self, categories: list[str], language: str) -> None:
