@@ -30,7 +30,7 @@ from kivy.properties import (
 )
 from kivy.uix.screenmanager import NoTransition
 
-from torg_kiosk.domain import i18n, present
+from torg_kiosk.domain import i18n, present, viewing_distance
 from torg_kiosk.domain.i18n import CODES, DEFAULT
 from torg_kiosk.domain.i18n import language as language_info
 from torg_kiosk.domain.status import KioskStatus, kiosk_status
@@ -82,6 +82,10 @@ class KioskApp(App):
     # Large-text mode (kiosk.ui.a11y): labels never draw below text_floor (0 when off).
     large_text = BooleanProperty(False)
     text_floor = NumericProperty(0)
+    #: Font sizes legible from where people read them (torg_kiosk.domain.viewing_distance),
+    #: from the configured panel: Home's now & next titles from 2 m, list titles from 1 m.
+    home_title_px = NumericProperty(0)
+    list_title_px = NumericProperty(0)
     # Shown in the bottom bar instead of the status line, e.g. "no voice for this language".
     readaloud_notice = StringProperty("")
     #: Read-aloud is speaking (the button says *Stopp opplesing*), or has more of this
@@ -207,6 +211,9 @@ class KioskApp(App):
         width, height = size
         self.u = theme.unit_scale(width, height)
         self.portrait = height > width
+        seen = a11y.screen_panel(self.kiosk.panel, size)
+        self.home_title_px = viewing_distance.font_px(viewing_distance.HOME_TITLES, seen)
+        self.list_title_px = viewing_distance.font_px(viewing_distance.LIST_TITLES, seen)
         self.on_large_text(self, self.large_text)
 
     # -- accessibility -----------------------------------------------------------------------

@@ -343,14 +343,29 @@ class MirrorBox(BoxLayout):
                 child.x = self.x + self.right - child.right
 
 
+class IconGlyph(Label):
+    """One icon of the kiosk's icon font (:mod:`torg_kiosk.domain.icons`), beside a word.
+
+    ``may_shorten`` and ``icon_only`` tell the layout tests it is a glyph, not text.
+    """
+
+    may_shorten = True
+    icon_only = True
+
+
 class BigButton(ButtonBehavior, BidiLabel):
-    """The main call to action: accent colour, big text, fires on release."""
+    """The main call to action: accent colour, big text, fires on release; ``icon`` (a code
+    point of :data:`torg_kiosk.domain.icons.ICONS`) stands at its start edge."""
+
+    icon = StringProperty("")
 
 
 class QuietButton(ButtonBehavior, BidiLabel):
-    """A secondary button (filters, Tilbake, Hjem); ``selected`` fills it."""
+    """A secondary button (filters, Tilbake, Hjem); ``selected`` fills it; ``icon`` stands
+    before the word."""
 
     selected = BooleanProperty(False)
+    icon = StringProperty("")
 
 
 class Card(BoxLayout):

@@ -207,17 +207,29 @@ class HomeScreen(KioskScreen):
         card = self.ids.now_box.parent
         card.bind(height=trigger)
         card.parent.bind(height=trigger)
+        for child in card.parent.children:
+            child.bind(height=trigger)
+        self.ids.notices_card.bind(height=trigger)
 
     def _trim_now_rows(self, *_args) -> None:
-        """Landscape: drop the last now & next row while the card is taller than its room
-        (two-line titles, long translations); the first row always stays."""
-        box = self.ids.now_box
+        """Drop the last now & next row while the body is taller than its room (titles
+        sized to be read from the door, two-line titles, long translations): in landscape
+        the card beside the others, in portrait the cards stacked. The first row stays."""
+        box, notices = self.ids.now_box, self.ids.notices_box
         card = box.parent
-        if self.app.portrait or len(box.children) < 2:
-            return
         body = card.parent
         room = body.height - body.padding[1] - body.padding[3]
-        if card.height > room + 1:
+        if self.app.portrait:
+            stacked = [child for child in body.children if child.size_hint_y is None]
+            needed = sum(child.height for child in stacked) + body.spacing * (len(stacked) - 1)
+        else:
+            needed = card.height
+        if needed <= room + 1:
+            return
+        # Portrait: the announcements go first (one stays), then the now & next rows.
+        if self.app.portrait and len(notices.children) > 1:
+            notices.remove_widget(notices.children[0])
+        elif len(box.children) > 1:
             box.remove_widget(box.children[0])
 
     def _trim_notices(self, *_args) -> None:

@@ -10,6 +10,7 @@ from kivy.properties import StringProperty
 
 from torg_kiosk.domain import paging, present
 from torg_kiosk.domain.i18n import N_, tr
+from torg_kiosk.domain.icons import category_icon
 from torg_kiosk.ui.screens.base import KioskScreen
 from torg_kiosk.ui.widgets import QuietButton
 
@@ -104,7 +105,12 @@ class TodayScreen(KioskScreen):
         ]
         for category, label in options:
             box.add_widget(
-                CategoryButton(category=category, text=label, selected=category == self.category)
+                CategoryButton(
+                    category=category,
+                    text=label,
+                    icon=category_icon(category) if category else "",
+                    selected=category == self.category,
+                )
             )
 
 
