@@ -25,6 +25,8 @@ MAX_NOW_ROWS_LARGE_TEXT = 2
 #: Portrait with large text ("tight"): the services card takes the full width and the
 #: announcements go below it, so now & next keeps one row.
 MAX_NOW_ROWS_TIGHT = 1
+#: Portrait: titles sized for 2 m take room; two rows and the cards below still fit.
+MAX_NOW_ROWS_PORTRAIT = 2
 MAX_ANNOUNCEMENTS = 2
 
 
@@ -136,6 +138,8 @@ class HomeScreen(KioskScreen):
             running, upcoming = schedule.now_and_next(app.site.id, now)
             if self.tight:
                 limit = MAX_NOW_ROWS_TIGHT
+            elif app.portrait and not app.large_text:
+                limit = MAX_NOW_ROWS_PORTRAIT
             else:
                 limit = MAX_NOW_ROWS_LARGE_TEXT if app.large_text else MAX_NOW_ROWS
             now_rows = present.now_and_next_lines(running, upcoming, language)[:limit]
@@ -226,9 +230,12 @@ class HomeScreen(KioskScreen):
             needed = card.height
         if needed <= room + 1:
             return
-        # Portrait: the announcements go first (one stays), then the now & next rows.
-        if self.app.portrait and len(notices.children) > 1:
-            notices.remove_widget(notices.children[0])
+        # Portrait: only the announcements give way (one stays); trimming rows there on a
+        # height seen mid-layout left a third of the screen empty, so portrait shows at
+        # most MAX_NOW_ROWS_PORTRAIT rows instead.
+        if self.app.portrait:
+            if len(notices.children) > 1:
+                notices.remove_widget(notices.children[0])
         elif len(box.children) > 1:
             box.remove_widget(box.children[0])
 
