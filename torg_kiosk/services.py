@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from torg_kiosk.base.clock import make_clock
+from torg_kiosk.base.sd_notify import Notifier
 from torg_kiosk.base.settings import KioskConfig, SiteConfig, load_kiosk_config, load_site
 from torg_kiosk.domain.speech import Speaker
 from torg_kiosk.kiosk_args import KioskArgs
@@ -55,6 +56,8 @@ class KioskServices:
     open_schedule: ScheduleOpener
     sync: SyncLoop
     speaker: Speaker
+    #: systemd's notify socket (READY, WATCHDOG, STATUS); does nothing outside systemd.
+    notifier: Notifier = field(default_factory=lambda: Notifier(None))
 
 
 def kiosk_config(args: KioskArgs) -> tuple[KioskConfig, SiteConfig]:
@@ -87,6 +90,7 @@ def build_services(
         open_schedule=schedule_opener(database_path(config), config.busy_timeout_seconds),
         sync=sync_loop(config, site, clock),
         speaker=speaker or Speaker(),
+        notifier=Notifier.from_environment(),
     )
 
 
