@@ -44,6 +44,11 @@ def kivy_home(data_dir: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["check"]:
+        from torg_kiosk.check import main as check
+
+        return check(argv[1:])
     try:
         args = parse_args(argv)
         kiosk, site = kiosk_config(args)
