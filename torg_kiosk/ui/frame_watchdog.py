@@ -16,6 +16,7 @@ import time
 from kivy.clock import Clock
 from kivy.core.window import Window
 
+from torg_kiosk.base.journal import event
 from torg_kiosk.base.sd_notify import Notifier
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,8 @@ class FrameWatchdog:
     def _send_ready(self, _dt) -> None:
         seconds = time.monotonic() - self.started_at
         self.notifier.ready(f"showing the lobby screen (first frame after {seconds:.1f} s)")
-        log.info("kiosk_ready first_frame_seconds=%.1f", seconds)
+        event(log, "kiosk_ready", first_frame_seconds=round(seconds, 1),
+              systemd=self.notifier.enabled)  # fmt: skip
 
     def _send_ping(self, _dt) -> None:
         if self.notifier.watchdog():
