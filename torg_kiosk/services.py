@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from torg_kiosk.base.clock import make_clock
+from torg_kiosk.base.health_board import HealthBoard
 from torg_kiosk.base.sd_notify import Notifier
 from torg_kiosk.base.settings import KioskConfig, SiteConfig, load_kiosk_config, load_site
 from torg_kiosk.domain.speech import Speaker
 from torg_kiosk.kiosk_args import KioskArgs
 from torg_kiosk.store.reader import ScheduleReader
 from torg_kiosk.store.schedule import Schedule
+from torg_kiosk.sync.heartbeat_loop import HeartbeatLoop
 from torg_kiosk.sync.loop import SyncLoop, database_path, make_sync_once
 
 if TYPE_CHECKING:
@@ -58,6 +60,10 @@ class KioskServices:
     speaker: Speaker
     #: systemd's notify socket (READY, WATCHDOG, STATUS); does nothing outside systemd.
     notifier: Notifier = field(default_factory=lambda: Notifier(None))
+    #: What the screen knows of its health, for the heartbeat.
+    board: HealthBoard = field(default_factory=HealthBoard)
+    #: Beats to the central side once started (after the first frame); None without one.
+    heartbeat: HeartbeatLoop | None = None
 
 
 def kiosk_config(args: KioskArgs) -> tuple[KioskConfig, SiteConfig]:
@@ -83,6 +89,7 @@ def build_services(
 ) -> KioskServices:
     """The services of one kiosk; ``now`` pins the start of its clock (``--now``)."""
     clock = make_clock(now)
+    board = HealthBoard()
     return KioskServices(
         config=config,
         site=site,
@@ -91,7 +98,27 @@ def build_services(
         sync=sync_loop(config, site, clock),
         speaker=speaker or Speaker(),
         notifier=Notifier.from_environment(),
+        board=board,
+        heartbeat=heartbeat_loop(config, board),
     )
+
+
+def heartbeat_loop(config: KioskConfig, board: HealthBoard) -> HeartbeatLoop | None:
+    """The heartbeat to ``central_url`` every few minutes, or None when there is none."""
+    if not config.feed.uploads_enabled:
+        return None
+
+    def make_heartbeat():
+        from torg_kiosk.sync.heartbeat import Heartbeat
+
+        return Heartbeat(
+            central_url=config.feed.central_url,
+            site=config.site,
+            data_dir=config.data_dir,
+            board=board,
+        )
+
+    return HeartbeatLoop(make_heartbeat)
 
 
 def sync_loop(config: KioskConfig, site: SiteConfig, clock: Clock) -> SyncLoop:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from torg_central import context, feed, uploads
+from torg_central import context, feed, fleet, uploads
 from torg_central.config import NOT_PRODUCTION, CentralConfig
 from torg_central.errors import register_error_handlers
 
@@ -27,6 +27,7 @@ def create_app(config: CentralConfig) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(feed.blueprint)
     app.register_blueprint(uploads.blueprint)
+    app.register_blueprint(fleet.blueprint)
 
     @app.get("/")
     def index():

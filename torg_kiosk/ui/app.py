@@ -37,7 +37,7 @@ from torg_kiosk.domain.status import KioskStatus, kiosk_status
 from torg_kiosk.store.codes import STORAGE_CODES
 from torg_kiosk.store.database import StoreError
 from torg_kiosk.ui import a11y, theme
-from torg_kiosk.ui.frame_watchdog import FrameWatchdog
+from torg_kiosk.ui.health_ui import KioskHealth
 from torg_kiosk.ui.idle_ui import guard_for
 from torg_kiosk.ui.lazy_screens import LazyScreens
 from torg_kiosk.ui.readaloud import ReadAloud
@@ -153,8 +153,8 @@ class KioskApp(App):
         self.refresh_all()
         self.read_aloud.start()
         self.idle.start()
-        self.frame_watchdog = FrameWatchdog(self.services.notifier)
-        self.frame_watchdog.start()
+        self.health = KioskHealth(self)
+        self.health.start()
         Window.bind(on_flip=self._after_first_frame)
 
     def _after_first_frame(self, *_args) -> None:
@@ -169,7 +169,7 @@ class KioskApp(App):
             Clock.schedule_once(self._make_next_screen)
 
     def on_stop(self) -> None:
-        self.frame_watchdog.stop()
+        self.health.stop()
         if self.sync:
             self.sync.stop()
         if self._store_errors in ExceptionManager.handlers:

@@ -66,8 +66,9 @@ class FrameWatchdog:
     def _send_ready(self, _dt) -> None:
         seconds = time.monotonic() - self.started_at
         self.notifier.ready(f"showing the lobby screen (first frame after {seconds:.1f} s)")
-        event(log, "kiosk_ready", first_frame_seconds=round(seconds, 1),
-              systemd=self.notifier.enabled)  # fmt: skip
+        event(
+            log, "kiosk_ready", first_frame_seconds=round(seconds, 1), systemd=self.notifier.enabled
+        )
 
     def _send_ping(self, _dt) -> None:
         if self.notifier.watchdog():
