@@ -40,10 +40,14 @@ V1_FIXTURE = Path(__file__).with_name("data") / "kiosk-schema-v1.db"
 #: sha256 of each released migration script: kiosks in the field ran exactly these.
 RELEASED_SCRIPTS = {
     ("kiosk.db", 1): "56027ebed6b214797fec737d25dd268a5343e60327acf9fe697e5b669e81eb62",
+    ("kiosk.db", 2): "55cd073c9d62d217838cc63ab77a9b96ce953c4e1d228334b89f98bbd2186ab1",
 }
-#: A version 2 that only tests apply: the runner must be ready for it before one is needed.
+#: The newest version this kiosk knows, and one past it that only tests apply: the runner
+#: must be ready for a version before one is needed.
+LATEST = max(SCHEDULE_MIGRATIONS)
+NEXT = LATEST + 1
 ADD_A_COLUMN = """
-ALTER TABLE occurrences ADD COLUMN note TEXT DEFAULT 'from version 2';
+ALTER TABLE occurrences ADD COLUMN note TEXT DEFAULT 'from the next version';
 CREATE INDEX occurrences_by_status ON occurrences (status);
 """
 
@@ -57,15 +61,26 @@ def v1_db(tmp_path) -> Path:
     return path
 
 
+def _version_1_columns() -> dict[str, str]:
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(SCHEDULE_MIGRATIONS[1])
+    tables = {
+        table.name: ", ".join(f'"{column}"' for column in columns_in(conn, table.name))
+        for table in SCHEDULE_TABLES
+        if table.name in tables_in(conn)
+    }
+    conn.close()
+    return tables
+
+
 def every_row(path: Path) -> dict[str, list[tuple]]:
-    """Every table's rows by the columns the code knows, in a stable order."""
+    """Every version-1 table's rows by its version-1 columns, in a stable order: what a file
+    written by the version-1 store holds must still be there after any migration."""
     conn = sqlite3.connect(path)
     try:
         return {
-            table.name: conn.execute(
-                f"SELECT {table.column_list} FROM {table.name} ORDER BY {table.column_list}"
-            ).fetchall()
-            for table in SCHEDULE_TABLES
+            name: conn.execute(f"SELECT {columns} FROM {name} ORDER BY {columns}").fetchall()
+            for name, columns in _version_1_columns().items()
         }
     finally:
         conn.close()
@@ -125,8 +140,20 @@ def test_a_file_written_by_the_version_1_store_opens_with_every_row(v1_db):
 
     open_db(v1_db).conn.close()
 
-    assert user_version(v1_db) == 1
+    assert user_version(v1_db) == LATEST
     assert every_row(v1_db) == before
+
+
+def test_version_2_numbers_every_stored_occurrence_0_and_adds_an_empty_closures_table(v1_db):
+    open_db(v1_db).conn.close()
+    conn = sqlite3.connect(v1_db)
+    try:
+        assert {seq for (seq,) in conn.execute("SELECT seq FROM occurrences")} == {0}
+        assert conn.execute("SELECT count(*) FROM closures").fetchone() == (0,)
+        indexes = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+        assert "occurrences_by_source" in indexes
+    finally:
+        conn.close()
 
 
 def test_the_screen_reads_a_version_1_file_by_column_name(v1_db):
@@ -157,17 +184,17 @@ def test_the_screen_reads_a_version_1_file_by_column_name(v1_db):
 
 def test_a_new_version_is_applied_once_and_keeps_every_row(v1_db, monkeypatch):
     before = every_row(v1_db)
-    monkeypatch.setitem(SCHEDULE_MIGRATIONS, 2, ADD_A_COLUMN)
+    monkeypatch.setitem(SCHEDULE_MIGRATIONS, NEXT, ADD_A_COLUMN)
 
-    for _ in range(2):  # the second open finds version 2 and applies nothing again
+    for _ in range(2):  # the second open finds the new version and applies nothing again
         open_db(v1_db).conn.close()
 
-    assert user_version(v1_db) == 2
+    assert user_version(v1_db) == NEXT
     assert every_row(v1_db) == before
     conn = sqlite3.connect(v1_db)
     notes = {note for (note,) in conn.execute("SELECT note FROM occurrences")}
     conn.close()
-    assert notes == {"from version 2"}
+    assert notes == {"from the next version"}
 
 
 def test_writes_and_reads_name_their_columns_so_a_new_column_breaks_neither(
@@ -176,7 +203,7 @@ def test_writes_and_reads_name_their_columns_so_a_new_column_breaks_neither(
     """Regression: inserts were ``INSERT INTO occurrences VALUES (?,?,…)``, by position, so
     any version that added a column would have failed every sync ("table occurrences has 10
     columns but 9 values were supplied")."""
-    monkeypatch.setitem(SCHEDULE_MIGRATIONS, 2, ADD_A_COLUMN)
+    monkeypatch.setitem(SCHEDULE_MIGRATIONS, NEXT, ADD_A_COLUMN)
     path = make_feed(
         feed([activity("evening", "2026-12-03T19:00:00+01:00", "2026-12-03T20:00:00+01:00")])
     )
@@ -196,12 +223,12 @@ def test_writes_and_reads_name_their_columns_so_a_new_column_breaks_neither(
 def test_a_failing_migration_leaves_the_file_at_the_version_before(v1_db, monkeypatch):
     before = every_row(v1_db)
     broken = ADD_A_COLUMN + "CREATE TABLE half_way (id INTEGER PRIMARY KEY, id TEXT);"
-    monkeypatch.setitem(SCHEDULE_MIGRATIONS, 2, broken)
+    monkeypatch.setitem(SCHEDULE_MIGRATIONS, NEXT, broken)
 
-    with pytest.raises(ScheduleNeedsRebuild, match=r"version 2 \(duplicate column name"):
+    with pytest.raises(ScheduleNeedsRebuild, match=rf"version {NEXT} \(duplicate column name"):
         open_db(v1_db)
 
-    assert user_version(v1_db) == 1
+    assert user_version(v1_db) == LATEST
     conn = sqlite3.connect(v1_db)
     try:
         assert "note" not in columns_in(conn, "occurrences"), "the whole version rolled back"
@@ -240,7 +267,7 @@ def test_two_processes_opening_a_new_file_at_once_migrate_it_once(tmp_path, monk
     second.join(timeout=30)
 
     assert outcome == ["opened"]
-    assert user_version(path) == 1
+    assert user_version(path) == LATEST
 
 
 def _open_and_close(path: Path) -> object:
@@ -264,7 +291,7 @@ def test_a_file_from_a_newer_kiosk_is_left_as_it_is_with_advice_to_rebuild(v1_db
         open_db(v1_db)
 
     message = str(refused.value)
-    assert "schema version 7, newer than this kiosk's 1" in message
+    assert f"schema version 7, newer than this kiosk's {LATEST}" in message
     assert "Update the kiosk software" in message
     assert "delete kiosk.db, kiosk.db-wal, kiosk.db-shm" in message
     assert "Leave outbox.db next to it alone" in message

@@ -114,19 +114,6 @@ SPRAKKAFE_DESCRIPTION = {
 }
 
 KINDS: dict[str, Kind] = {
-    "innbyggerservice": Kind(
-        "service",
-        {
-            "nb": "Innbyggerservice – hjelp med skjema og søknader",
-            "en": "Citizen service – help with forms and applications",
-        },
-        {
-            "nb": "Vi hjelper deg med kommunale skjema, søknader og digitale møter med en "
-            "saksbehandler. Ingen timebestilling – bare kom innom.",
-            "en": "We help with municipal forms, applications and digital meetings with a "
-            "caseworker. No appointment needed – just drop in.",
-        },
-    ),
     "innbyggerservice-skjerm": Kind(
         "service",
         {"nb": "Innbyggerservice på skjerm", "en": "Citizen service by video"},
@@ -414,12 +401,13 @@ BIBLIOTEK = "Asker bibliotek"
 SERVICE = "Innbyggerservice, Asker kommune"
 WEEKDAYS_MO_FR = "MO,TU,WE,TH,FR"
 
+# When innbyggerservice's staff are at the desk is not programme: it is the site file's
+# [innbyggerservice] staffed_hours, which every screen states through one rule
+# (domain.opening_hours), so the feed carries no "Innbyggerservice 10–15" series to contradict
+# it (it did: Home said "til 15:00" while Contact said "til 18:00" at the same minute).
 PROGRAMME: dict[str, list[Series]] = {
     # Tofte: the torg is on the ground floor of the library building.
     "tofte": [
-        Series(
-            "innbyggerservice", WEEKDAYS_MO_FR, "10:00", "15:00", "Skranken, 1. etasje", SERVICE
-        ),
         Series("seniortrim", "MO,TH", "11:00", "12:00", "Salen, 1. etasje", "Sanitetsforeningen"),
         Series("datahjelp", "TU", "11:00", "13:00", "Biblioteket, PC-hjørnet", "Seniornett"),
         Series("lesestund", "WE", "10:00", "10:45", "Barneavdelingen, biblioteket", BIBLIOTEK),
@@ -431,7 +419,6 @@ PROGRAMME: dict[str, list[Series]] = {
         Series("familielordag", "SA", "10:00", "13:00", "Barneavdelingen, biblioteket", BIBLIOTEK),
     ],
     "saetre": [
-        Series("innbyggerservice", WEEKDAYS_MO_FR, "10:00", "15:00", "Skranken", SERVICE),
         Series("seniortrim", "MO,TH", "10:00", "11:00", "Aktivitetssalen", FRIVILLIG),
         Series("formiddagstreff", "TU", "11:00", "13:00", "Kafeen", FRIVILLIG),
         Series("babysang", "WE", "11:00", "12:00", "Aktivitetssalen", "Asker kulturskole"),
@@ -444,7 +431,6 @@ PROGRAMME: dict[str, list[Series]] = {
         Series("tur", "SA", "10:00", "11:30", "Oppmøte ved inngangen", FRIVILLIG),
     ],
     "spikkestad": [
-        Series("innbyggerservice", WEEKDAYS_MO_FR, "10:00", "15:00", "Skranken", SERVICE),
         Series("babysang", "MO", "11:00", "12:00", "Storsalen", "Asker kulturskole"),
         Series("strikkekafe", "TU", "12:00", "14:00", "Kafékroken", FRIVILLIG),
         Series("seniortrim", "WE,FR", "10:00", "11:00", "Storsalen", FRIVILLIG),
@@ -470,7 +456,6 @@ PROGRAMME: dict[str, list[Series]] = {
         Series("tur", "SA", "10:00", "11:30", "Oppmøte ved inngangen", FRIVILLIG),
     ],
     "holmen": [
-        Series("innbyggerservice", WEEKDAYS_MO_FR, "10:00", "15:00", "Skranken", SERVICE),
         Series("seniortrim", "MO,WE,FR", "10:00", "11:00", "Aktivitetsrommet", FRIVILLIG),
         Series("blodtrykk", "TU", "11:00", "13:00", "Møterom Vollen", "Sanitetsforeningen"),
         Series(
@@ -493,7 +478,6 @@ PROGRAMME: dict[str, list[Series]] = {
     ],
     # Slemmestad: by the fjord, so the walks follow the coastal path.
     "slemmestad": [
-        Series("innbyggerservice", WEEKDAYS_MO_FR, "10:00", "15:00", "Skranken", SERVICE),
         Series("datahjelp", "MO", "12:00", "14:00", "Møterom Fjorden", "Seniornett"),
         Series("seniortrim", "TU,FR", "10:00", "11:00", "Salen", FRIVILLIG),
         Series("kyststi", "WE", "10:00", "12:00", "Oppmøte ved inngangen", FRIVILLIG),
@@ -561,7 +545,6 @@ PROGRAMME: dict[str, list[Series]] = {
     # the kommune's own description of the torg.
     "borgen": [
         Series("apen-kafe", "MO,TU,WE,TH,FR,SA", "09:00", "16:00", "Kaféen", "Kaféen på Borgen"),
-        Series("innbyggerservice", WEEKDAYS_MO_FR, "10:00", "15:00", "Skranken", SERVICE),
         Series("tur", "MO", "11:00", "12:30", "Oppmøte utenfor kaféen", FRIVILLIG),
         Series(
             "seniortrim",
@@ -606,9 +589,6 @@ PROGRAMME: dict[str, list[Series]] = {
     ],
     # Asker sentrum: the busiest torg.
     "asker-sentrum": [
-        Series(
-            "innbyggerservice", WEEKDAYS_MO_FR, "09:00", "15:30", "Skranken, 1. etasje", SERVICE
-        ),
         Series("digital-id", "MO,WE", "10:00", "12:00", "Digitalt verksted", SERVICE),
         Series(
             "babysang",
@@ -648,6 +628,23 @@ PROGRAMME: dict[str, list[Series]] = {
         Series("sondagskafe", "SU", "12:00", "15:00", "Kafeen", FRIVILLIG, interval=2),
     ],
 }
+
+#: Days closed beyond the public holidays, Christmas Eve and New Year's Eve (which the kiosk
+#: knows by itself): a course day for innbyggerservice's staff at Slemmestad.
+CLOSURES: list[dict] = [
+    {
+        "id": "closure-slemmestad-kursdag-2026-12-14",
+        "site": "slemmestad",
+        "dates": ["2026-12-14"],
+        "services": ["innbyggerservice"],
+        "text": {
+            "nb": "Innbyggerservice i Slemmestad er stengt mandag 14. desember på grunn av "
+            "kursdag. Ring 66 90 00 00 eller kom til Asker sentrum.",
+            "en": "Citizen services in Slemmestad are closed on Monday 14 December for a "
+            "training day. Call 66 90 00 00 or come to Asker sentrum.",
+        },
+    },
+]
 
 ANNOUNCEMENTS: list[dict] = [
     {
@@ -816,6 +813,7 @@ def build_feed() -> dict:
         "sites": [{"id": site, "name": name} for site, name in SITES.items()],
         "activities": sorted(activities, key=lambda a: a["id"]),
         "announcements": sorted(ANNOUNCEMENTS, key=lambda a: a["id"]),
+        "closures": CLOSURES,
         "ticket_keys": [demo_ticket_key()],
         "revoked_tickets": ["demo-ticket-revoked-0001"],
     }

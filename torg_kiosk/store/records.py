@@ -134,6 +134,8 @@ class Occurrence:
     #: Per-occurrence changes (a RECURRENCE-ID override): room, title … that differ.
     title: dict[str, str] | None = None
     room: str | None = None
+    #: 0, or 1, 2 … for a further occurrence of the same series at the same start.
+    seq: int = 0
 
 
 @dataclass(slots=True)
@@ -143,6 +145,17 @@ class Announcement:
     text: dict[str, str]
     valid_from: datetime | None = None
     valid_until: datetime | None = None
+
+
+@dataclass(slots=True)
+class Closure:
+    """Days a torg (``site`` None: every torg), or only the ``services`` named, is closed."""
+
+    id: str
+    site: str | None
+    dates: list[date]
+    services: list[str] | None = None
+    text: dict[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -169,6 +182,7 @@ class ParsedSource:
     revoked_tickets: list[str] = field(default_factory=list)
     sites: list[dict] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    closures: list[Closure] = field(default_factory=list)
 
     @classmethod
     def merge(cls, chunks: Iterable[ParsedSource]) -> ParsedSource:
@@ -182,6 +196,7 @@ class ParsedSource:
             whole.revoked_tickets += chunk.revoked_tickets
             whole.sites += chunk.sites
             whole.skipped += chunk.skipped
+            whole.closures += chunk.closures
         return whole
 
 

@@ -9,7 +9,7 @@ the schema. This module needs no SQLite.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import orjson
 
@@ -19,6 +19,7 @@ from torg_kiosk.store.records import Activity, Occurrence, ParsedSource, Skipped
 from torg_kiosk.store.schema import (
     ACTIVITIES,
     ANNOUNCEMENTS,
+    CLOSURES,
     OCCURRENCES,
     REVOKED_TICKETS,
     SITES,
@@ -31,6 +32,7 @@ _announcement_row = ANNOUNCEMENTS.make_row
 _site_row = SITES.make_row
 _ticket_key_row = TICKET_KEYS.make_row
 _revoked_ticket_row = REVOKED_TICKETS.make_row
+_closure_row = CLOSURES.make_row
 
 
 def _dumps(value: object) -> str:
@@ -73,6 +75,7 @@ class RowChunk:
     revoked_tickets: list[tuple]
     skipped: int
     first_skipped: Skipped | None
+    closures: list[tuple] = field(default_factory=list)
 
 
 def activity_row(source: str, activity: Activity) -> tuple:
@@ -98,6 +101,7 @@ def occurrence_row(source: str, occurrence: Occurrence) -> tuple:
         status=occurrence.status,
         title=_dumps(occurrence.title) if occurrence.title else None,
         room=occurrence.room,
+        seq=occurrence.seq,
     )
 
 
@@ -128,4 +132,15 @@ def rows_of(source: str, chunk: ParsedSource) -> RowChunk:
         ],
         skipped=len(chunk.skipped),
         first_skipped=chunk.skipped[0] if chunk.skipped else None,
+        closures=[
+            _closure_row(
+                source=source,
+                id=c.id,
+                site=c.site,
+                dates=_dumps(sorted(day.isoformat() for day in c.dates)),
+                services=_dumps(c.services) if c.services is not None else None,
+                text=_dumps(c.text) if c.text else None,
+            )
+            for c in chunk.closures
+        ],
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,8 +26,9 @@ from torg_kiosk.store.database import BUSY_TIMEOUT_SECONDS, is_damage, storage_e
 from torg_kiosk.store.rows import decode_document
 from torg_kiosk.store.schema import OCCURRENCES, SYNC_STATUS
 
-#: An occurrence that started up to this long before a day began may still run into it.
-LONGEST_OVERNIGHT = timedelta(days=1)
+#: Seconds in the longest "short" occurrence: a day's list finds the short ones by a range
+#: scan from this long before the day, the longer ones through the index occurrences_long.
+LONG = 86400
 
 
 @dataclass(frozen=True)
@@ -95,9 +97,13 @@ class OccurrenceView:
     def cancelled(self) -> bool:
         return self.status == "cancelled"
 
+    seq: int = 0  # 1, 2 … for a further occurrence of the same series at the same start
+
     @property
     def key(self) -> str:
         """Identifies this occurrence across refreshes (for the detail screen)."""
+        if self.seq:
+            return f"{self.source}|{self.activity_id}|{self.start_ts}|{self.seq}"
         return f"{self.source}|{self.activity_id}|{self.start_ts}"
 
     @property
@@ -106,6 +112,11 @@ class OccurrenceView:
         if self.registration_required and self.registration_url:
             return self.registration_url
         return self.url or self.registration_url
+
+    def continues_from_before(self, day: date) -> bool:
+        """Began on an earlier local day than ``day``: a later day of a longer event, shown
+        with *fortsetter til …*."""
+        return self.start.date() < day
 
     def is_running(self, now: datetime) -> bool:
         return self.start <= now < self.end and not self.all_day
@@ -134,6 +145,18 @@ class AnnouncementView:
     site: str | None
     text: dict[str, str]
     valid_until: datetime | None
+
+
+@dataclass(frozen=True)
+class ClosureView:
+    """A feed's closure: whole local days a torg (``site`` None: every torg), or only the
+    ``services`` named (None: the torg and all its services), is closed; ``text`` the notice."""
+
+    id: str
+    site: str | None
+    dates: tuple[date, ...]
+    services: tuple[str, ...] | None
+    text: dict[str, str] | None
 
 
 @dataclass(frozen=True)
@@ -169,6 +192,9 @@ class DataFreshness:
 
 _SELECT_OCCURRENCES = f"SELECT {OCCURRENCES.column_list} FROM occurrences"
 _OccurrenceRow = OCCURRENCES.row_type
+_IN_KEY_ORDER = operator.itemgetter(
+    *(OCCURRENCES.columns.index(name) for name in ("start", "source", "activity_id", "seq"))
+)
 
 
 class ScheduleNotReady(Exception):
@@ -282,6 +308,7 @@ class Schedule:
                     doc_json=doc,
                     title_override_json=row.title,
                     room_override=row.room,
+                    seq=row.seq,
                 )
             )
         return views
@@ -290,19 +317,28 @@ class Schedule:
 
     @_reading
     def on_day(self, site: str, day: date, *, category: str | None = None) -> list[OccurrenceView]:
-        """Everything at ``site`` that touches the local day ``day``, in start order."""
-        day_start = local_midnight(day)
-        day_end = local_midnight(day + timedelta(days=1))
+        """Everything at ``site`` that touches the local day ``day``, in start order.
+
+        An occurrence belongs to every day it covers (a Friday–Sunday course is on all three,
+        :meth:`OccurrenceView.continues_from_before` says which are later days); one of no
+        length, such as a holiday marker at midnight with DTEND = DTSTART, to the day it
+        starts in.
+        """
+        day_start = int(local_midnight(day).timestamp())
+        day_end = int(local_midnight(day + timedelta(days=1)).timestamp())
+        touches = 'start < ? AND ("end" > ? OR start >= ?)'
         rows = self._tuples(
-            f'{_SELECT_OCCURRENCES} WHERE site = ? AND start >= ? AND start < ? AND "end" > ?',
-            (
-                site,
-                int((day_start - LONGEST_OVERNIGHT).timestamp()),
-                int(day_end.timestamp()),
-                int(day_start.timestamp()),
-            ),
+            f"{_SELECT_OCCURRENCES} WHERE site = ? AND start >= ? AND {touches}",
+            (site, day_start - LONG, day_end, day_start, day_start),
         ).fetchall()
-        # The primary key (site, start, …) already yields start order; all-day ones go first.
+        # Longer than a day and begun more than a day before: the partial index has them
+        # ("+start" keeps SQLite from scanning the primary key from the site's first row).
+        rows += self._tuples(
+            f'{_SELECT_OCCURRENCES} WHERE site = ? AND "end" > ? '
+            f'AND "end" - start > {LONG} AND +start < ?',
+            (site, day_start, day_start - LONG),
+        ).fetchall()
+        rows.sort(key=_IN_KEY_ORDER)
         views = self._views(rows)
         if category:
             views = [view for view in views if view.category == category]
@@ -348,10 +384,10 @@ class Schedule:
 
     @_reading
     def occurrence(self, key: str) -> OccurrenceView | None:
-        source, activity_id, start = key.split("|", 2)
+        source, activity_id, start, *seq = key.split("|", 3)
         rows = self._tuples(
-            f"{_SELECT_OCCURRENCES} WHERE source = ? AND activity_id = ? AND start = ?",
-            (source, activity_id, int(start)),
+            f"{_SELECT_OCCURRENCES} WHERE source = ? AND activity_id = ? AND start = ? AND seq = ?",
+            (source, activity_id, int(start), int(seq[0]) if seq else 0),
         ).fetchall()
         return self._views(rows)[0] if rows else None
 
@@ -372,6 +408,30 @@ class Schedule:
                 site=row["site"],
                 text=json.loads(row["text"]),
                 valid_until=_local(row["valid_until"]),
+            )
+            for row in rows
+        ]
+
+    @_reading
+    def closures(self, site: str) -> list[ClosureView]:
+        """Every closure for ``site`` or for every torg, by id (a short list: no date filter)."""
+        try:
+            rows = self._conn.execute(
+                "SELECT id, site, dates, services, text FROM closures "
+                "WHERE site IS NULL OR site = ? ORDER BY id",
+                (site,),
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if "no such table" in str(error):  # a file the sync has not migrated yet
+                return []
+            raise
+        return [
+            ClosureView(
+                id=row["id"],
+                site=row["site"],
+                dates=tuple(date.fromisoformat(day) for day in json.loads(row["dates"])),
+                services=tuple(json.loads(row["services"])) if row["services"] else None,
+                text=json.loads(row["text"]) if row["text"] else None,
             )
             for row in rows
         ]

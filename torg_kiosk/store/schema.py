@@ -64,12 +64,13 @@ class Table:
 ACTIVITIES = Table("activities", ("source", "id", "site", "category", "status", "doc"))
 OCCURRENCES = Table(
     "occurrences",
-    ("source", "activity_id", "site", "start", "end", "all_day", "status", "title", "room"),
+    ("source", "activity_id", "site", "start", "end", "all_day", "status", "title", "room", "seq"),
 )
 ANNOUNCEMENTS = Table(
     "announcements", ("source", "id", "site", "text", "valid_from", "valid_until")
 )
 SITES = Table("sites", ("source", "id", "name"))
+CLOSURES = Table("closures", ("source", "id", "site", "dates", "services", "text"))
 TICKET_KEYS = Table("ticket_keys", ("source", "kid", "public_key", "algorithm"))
 REVOKED_TICKETS = Table("revoked_tickets", ("source", "ticket_id"))
 SYNC_STATUS = Table(
@@ -95,7 +96,9 @@ SYNC_STATUS = Table(
 SNAPSHOTS = Table("snapshots", ("source", "body"))
 
 #: The tables a source's snapshot fills; a new snapshot replaces the source's rows in all.
-SNAPSHOT_TABLES = (ACTIVITIES, OCCURRENCES, ANNOUNCEMENTS, SITES, TICKET_KEYS, REVOKED_TICKETS)
+SNAPSHOT_TABLES = (
+    *(ACTIVITIES, OCCURRENCES, ANNOUNCEMENTS, SITES, TICKET_KEYS, REVOKED_TICKETS, CLOSURES),
+)
 SCHEDULE_TABLES = (*SNAPSHOT_TABLES, SYNC_STATUS, SNAPSHOTS)
 
 #: One script per version, applied in order; never edit an old entry, add the next one.
@@ -173,6 +176,43 @@ SCHEDULE_MIGRATIONS: dict[int, str] = {
         source TEXT PRIMARY KEY,
         body BLOB NOT NULL              -- an iCalendar source's last good bytes, expanded again
     );                                  -- when the day moves on (a feed's rows are enough)
+    """,
+    # Version 2: the feed's closures (days a torg or some of its services are closed); and
+    # several occurrences of one series may start at the same time (a calendar's override
+    # moved onto another occurrence's start): `seq` tells them apart in the key.
+    2: """
+    CREATE TABLE closures (
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        site TEXT,                      -- NULL: every torg
+        dates TEXT NOT NULL,            -- JSON list of local dates, "2026-12-28"
+        services TEXT,                  -- JSON list of service keys; NULL: the torg and all
+        text TEXT,                      -- JSON text per language, the notice; NULL: none
+        PRIMARY KEY (source, id)
+    );
+    CREATE TABLE occurrences_v2 (
+        source TEXT NOT NULL,
+        activity_id TEXT NOT NULL,
+        site TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        "end" INTEGER NOT NULL,
+        all_day INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL,
+        title TEXT,
+        room TEXT,
+        seq INTEGER NOT NULL DEFAULT 0, -- 0, 1 … among occurrences of one series at one start
+        PRIMARY KEY (site, start, source, activity_id, seq)
+    ) WITHOUT ROWID;
+    INSERT INTO occurrences_v2 (source, activity_id, site, start, "end", all_day, status, title,
+                                room, seq)
+        SELECT source, activity_id, site, start, "end", all_day, status, title, room, 0
+        FROM occurrences;
+    DROP TABLE occurrences;
+    ALTER TABLE occurrences_v2 RENAME TO occurrences;
+    CREATE INDEX occurrences_by_source ON occurrences (source, activity_id);
+    -- Occurrences longer than a day (a weekend course, a two-week exhibition): a day's list
+    -- finds those that began days before it here, without scanning from the window's start.
+    CREATE INDEX occurrences_long ON occurrences (site, "end") WHERE "end" - start > 86400;
     """,
 }
 

@@ -137,7 +137,16 @@ def parse_chunks(
             # read_ahead keeps the pipe drained, so the child never waits for the inserts.
             return read_ahead(rows, 8)
         return read_ahead(iter_feed(body, window=window, now=now, accept_demo_keys=demo_keys))
-    return iter([parse_source(source, body, window=window, now=now)])
+    return _parsed_when_read(source, body, window=window, now=now)
+
+
+def _parsed_when_read(
+    source: Source, body: bytes, *, window: Window, now: datetime
+) -> Iterator[ParsedSource]:
+    """A calendar parsed whole, but only once the store reads it: inside ``sync_source``'s
+    ``try``, so a calendar refused as a whole (empty, not iCalendar) is refused like a feed,
+    and the last good one is expanded again when the day has moved on."""
+    yield parse_source(source, body, window=window, now=now)
 
 
 def sync_source(

@@ -22,7 +22,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 import jsonschema_rs
@@ -35,6 +35,7 @@ from torg_kiosk.base.settings import demo_feed_path
 from torg_kiosk.store.records import (
     Activity,
     Announcement,
+    Closure,
     FeedRefused,
     Occurrence,
     ParsedSource,
@@ -336,7 +337,7 @@ def iter_feed(
     yield state.take_chunk()
 
 
-_RECORD_LISTS = frozenset({"announcements", "sites", "ticket_keys", "revoked_tickets"})
+_RECORD_LISTS = frozenset({"announcements", "sites", "ticket_keys", "revoked_tickets", "closures"})
 
 
 def _check_version(version: object) -> None:
@@ -362,6 +363,16 @@ def _read_small_part(
                 parsed.announcements.append(_announcement(item))
             except ValueError as error:
                 _skip(parsed, f"announcement {record_id}", str(error))
+    elif key == "closures":
+        if not isinstance(value, list):
+            raise FeedRefused("not_a_feed", "The feed's 'closures' is not a list.")
+        validate = _validator("closure")
+        for item in value:
+            try:
+                _check(validate, item)
+                parsed.closures.append(_closure(item))
+            except ValueError as error:
+                _skip(parsed, f"closure {_record_id(item)}", str(error))
     elif key == "sites":
         validate = _validator("site")
         for item in value if isinstance(value, list) else []:
@@ -658,6 +669,29 @@ def occurrences_of(
 
 def _local_naive(instant: datetime) -> datetime:
     return instant.astimezone(OSLO).replace(tzinfo=None)
+
+
+def _closure(item: dict) -> Closure:
+    text = None
+    if item.get("text"):
+        notes: list[str] = []
+        text = _safe_languages(item["text"], "text", notes, multiline=True)
+        if notes:
+            log.warning("closure %s: text cleaned: %s", item["id"], "; ".join(notes))
+        text = text if text.get("nb") else None
+    dates = []
+    for value in item["dates"]:
+        try:
+            dates.append(date.fromisoformat(value))
+        except ValueError:
+            raise ValueError(f"dates: {value!r} is not a calendar date (YYYY-MM-DD)") from None
+    return Closure(
+        id=item["id"],
+        site=item.get("site"),
+        dates=dates,
+        services=list(item["services"]) if item.get("services") else None,
+        text=text,
+    )
 
 
 def _announcement(item: dict) -> Announcement:

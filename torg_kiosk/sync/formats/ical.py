@@ -11,7 +11,12 @@ Choices a reader would otherwise guess at:
 - Floating times (no TZID, no ``Z``) are read as Europe/Oslo wall time. ``X-WR-TIMEZONE`` is
   applied first (the ``x-wr-timezone`` package), so Google's floating-by-default files work.
 - An unknown TZID is *not* guessed as Oslo: the event is skipped. A VTIMEZONE in the file is
-  used even with a custom TZID, and Windows zone names are resolved by icalendar.
+  used even with a custom TZID (Outlook's "(UTC-05:00) Eastern Time (US & Canada)"), wherever
+  in the file it stands, and Windows zone names are resolved by icalendar's mapping. Only
+  the file's own VTIMEZONEs count: icalendar's process-wide cache is emptied per file.
+- An event may have several RRULE lines: they are expanded as their union (RFC 5545).
+- Several occurrences of one series at one start (an override moved onto another date's
+  time) are all kept, numbered by ``Occurrence.seq``.
 - No DTEND and no DURATION: an all-day event lasts one day and a timed event has zero length,
   as RFC 5545 §3.6.1 says; ``Activity.end`` is then ``None`` for the timed case.
 - A cancelled occurrence (STATUS:CANCELLED on the series or on an override) is kept and
@@ -36,6 +41,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 
 import icalendar
 import recurring_ical_events
@@ -153,6 +159,10 @@ def _read_calendars(data: bytes, label: str) -> list[icalendar.Calendar]:
         )
     # Lone CRs (old Mac files, fuzzed input) would otherwise glue lines together.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # icalendar keeps every VTIMEZONE it has read in one cache for the whole process, first
+    # definition wins: a custom TZID from another calendar (or another version of this one)
+    # would be used for this file. Choosing the provider again starts an empty cache.
+    icalendar.use_zoneinfo()
     try:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as error:  # icalendar raises ValueError, KeyError, IndexError …
@@ -224,7 +234,10 @@ def _read_series(run: _Run, series_id: str, events: list, timezones: list) -> No
     result = run.result
     good = []
     for event in events:
-        problem = _problem_with(event)
+        try:
+            problem = _problem_with(event)
+        except Exception as error:  # a check that trips must skip this series, not the file
+            problem = f"the event could not be checked ({error})."
         if problem is None:
             good.append(event)
             continue
@@ -273,11 +286,7 @@ def _problem_with(event) -> str | None:
                 prop.dts  # noqa: B018 - reading it is the check
             except Exception as error:
                 return f"the event's {name} cannot be read ({error})."
-    rrule = event.get("RRULE")
-    if rrule is not None and not rrule.to_ical().strip():
-        # Calendar Labs writes an empty "RRULE:" on one-off holidays: it means no repetition.
-        del event["RRULE"]
-        rrule = None
+    rrule = _without_empty_rules(event)
     if rrule is not None:
         try:
             _check_rrule(event, rrule)
@@ -289,6 +298,24 @@ def _problem_with(event) -> str | None:
     if end is not None and _as_comparable(end) < _as_comparable(start):
         return "the event ends before it starts."
     return None
+
+
+def _without_empty_rules(event):
+    """The event's RRULE (one, or a list when it has several: RFC 5545 allows it, and they
+    are expanded as the union), with empty ones removed from the event.
+
+    Calendar Labs writes an empty "RRULE:" on one-off holidays: it means no repetition.
+    """
+    rrule = event.get("RRULE")
+    if rrule is None:
+        return None
+    rules = [rule for rule in (rrule if isinstance(rrule, list) else [rrule]) if rule.to_ical()]
+    if len(rules) == (len(rrule) if isinstance(rrule, list) else 1):
+        return rrule
+    del event["RRULE"]
+    for rule in rules:
+        event.add("RRULE", rule)
+    return event.get("RRULE")
 
 
 def _check_rrule(event, rrule) -> None:
@@ -444,7 +471,16 @@ def _expand(run: _Run, events: list, timezones: list, activity: Activity) -> lis
         )
     run.budget.take(len(occurrences))
     occurrences.sort(key=lambda occurrence: occurrence.start)
+    _number_same_starts(occurrences)
     return occurrences
+
+
+def _number_same_starts(occurrences: list[Occurrence]) -> None:
+    """Several occurrences of one series at one start (an override moved onto another
+    date's time, two RDATEs with different lengths) each keep their own row: 0, 1, 2 …"""
+    for before, after in pairwise(occurrences):
+        if after.start == before.start:
+            after.seq = before.seq + 1
 
 
 def _moved_up(event, before: datetime):
