@@ -8,10 +8,11 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+from kivy.core.window import Window
 from PIL import Image
 
 from torg_kiosk.base.health_board import ON, RESTING
-from torg_kiosk.ui.health_ui import PICTURE_WIDTH
+from torg_kiosk.ui.health_ui import PICTURE_MAX_BYTES, PICTURE_SIDE
 from torg_kiosk.ui.widgets import LanguagePicker
 
 
@@ -30,9 +31,10 @@ def test_a_picture_of_home_is_small_jpeg_of_what_is_on_screen(ui):
     shot = picture_after_look(ui)
     assert shot is not None
     image = Image.open(io.BytesIO(shot.jpeg))
-    assert image.format == "JPEG" and image.width == PICTURE_WIDTH
-    assert image.height == round(PICTURE_WIDTH * 1080 / 1920)
-    assert len(shot.jpeg) < 40_000, "fits a heartbeat-sized upload with room to spare"
+    width, height = Window.size
+    assert image.format == "JPEG" and max(image.size) == PICTURE_SIDE
+    assert abs(image.width / image.height - width / height) < 0.01, "the screen's proportions"
+    assert len(shot.jpeg) <= PICTURE_MAX_BYTES, "its base64 fits the 64 KiB upload limit"
     colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
     assert colours is None or len(colours) > 50, "the screen, not a blank buffer"
     ui.app.health.visual.forget()

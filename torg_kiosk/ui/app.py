@@ -41,6 +41,7 @@ from torg_kiosk.ui.health_ui import KioskHealth
 from torg_kiosk.ui.idle_ui import guard_for
 from torg_kiosk.ui.lazy_screens import LazyScreens
 from torg_kiosk.ui.readaloud import ReadAloud
+from torg_kiosk.ui.resting_ui import RestingController
 from torg_kiosk.ui.widgets import LanguagePicker, font_family, font_files
 
 if TYPE_CHECKING:
@@ -155,6 +156,8 @@ class KioskApp(App):
         self.idle.start()
         self.health = KioskHealth(self)
         self.health.start()
+        self.resting = RestingController(self)
+        self.resting.start()
         Window.bind(on_flip=self._after_first_frame)
 
     def _after_first_frame(self, *_args) -> None:
@@ -170,6 +173,7 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         self.health.stop()
+        self.resting.stop()
         if self.sync:
             self.sync.stop()
         if self._store_errors in ExceptionManager.handlers:

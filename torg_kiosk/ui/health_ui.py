@@ -9,7 +9,7 @@ the heartbeat's start.
   and ``frames_stuck`` in the heartbeat, until the picture moves again. Not while resting.
 - **Pictures of Home** for the fleet page: every :data:`PICTURE_SECONDS`, only while Home is
   the screen, nothing is open over it (a language picker, the idle warning) and the screen
-  is on (not resting, not in a call); scaled to :data:`PICTURE_WIDTH` and JPEG-encoded on
+  is on (not resting, not in a call); scaled to :data:`PICTURE_SIDE` and JPEG-encoded on
   the worker thread, then posted to the :class:`~torg_kiosk.base.health_board.HealthBoard`.
 - The heartbeat's thread starts after the first frame, like the sync's.
 
@@ -37,7 +37,10 @@ log = logging.getLogger(__name__)
 
 LOOK_SECONDS = 60
 PICTURE_SECONDS = 240
-PICTURE_WIDTH = 480
+#: The picture's longer side in pixels, and the most bytes it may take (its base64 must fit
+#: the uploads' 64 KiB limit with the rest of the body).
+PICTURE_SIDE = 480
+PICTURE_MAX_BYTES = 40_000
 #: Looks in a row with the minute moved on and the picture not, before the screen is stuck.
 STUCK_AFTER = 2
 
@@ -188,7 +191,11 @@ def _jpeg(pixels: bytes, width: int, height: int) -> bytes:
 
     image = Image.frombytes("RGBA", (width, height), pixels).convert("RGB")
     image = image.transpose(Image.FLIP_TOP_BOTTOM)
-    scaled = image.resize((PICTURE_WIDTH, max(1, round(height * PICTURE_WIDTH / width))))
-    out = io.BytesIO()
-    scaled.save(out, "JPEG", quality=70)
+    scale = PICTURE_SIDE / max(width, height)
+    image = image.resize((max(1, round(width * scale)), max(1, round(height * scale))))
+    for quality in (70, 50, 35):
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=quality)
+        if out.tell() <= PICTURE_MAX_BYTES:
+            break
     return out.getvalue()
