@@ -136,7 +136,7 @@ def test_the_ticket_key_is_ed25519_readable_by_the_kiosk_user_only(installed):
 
 def test_the_browser_may_use_camera_and_microphone_for_the_meeting_origin_only(installed):
     root, _ = installed
-    policy = json.loads((root / "etc/chromium/policies/managed/torg-kiosk.json").read_text())
+    policy = json.loads((root / "etc/chromium/policies/managed/torg-kiosk-calls.json").read_text())
     assert policy == {"VideoCaptureAllowedUrls": [ORIGIN], "AudioCaptureAllowedUrls": [ORIGIN]}
 
 
@@ -168,7 +168,7 @@ def test_uninstall_keeps_configuration_key_and_data_then_purge_removes_them(inst
     assert "kept /etc/torg-kiosk" in done.stdout
     for gone in ("opt/torg-kiosk", "etc/systemd/system/kiosk.service",
                  "etc/systemd/system/multi-user.target.wants/kiosk.service",
-                 "etc/chromium/policies/managed/torg-kiosk.json"):  # fmt: skip
+                 "etc/chromium/policies/managed/torg-kiosk-calls.json"):  # fmt: skip
         assert not os.path.lexists(root / gone), gone
     assert (root / "var/lib/torg-kiosk/outbox.db").read_bytes() == b"check-ins not sent yet"
     assert (root / "etc/torg-kiosk/ticket-key.pem").is_file()

@@ -54,7 +54,8 @@ PREFIX=/opt/torg-kiosk
 ETC=/etc/torg-kiosk
 DATA=/var/lib/torg-kiosk
 UNITS=/etc/systemd/system
-POLICY=/etc/chromium/policies/managed/torg-kiosk.json
+# The name the call's own writer (python -m torg_kiosk.calls.policy) gives it.
+POLICY=/etc/chromium/policies/managed/torg-kiosk-calls.json
 KEY=$ETC/ticket-key.pem
 changes=0
 
@@ -238,13 +239,16 @@ if [ "$(stat -c '%u:%g %a' "$root$KEY")" != "$uid:$gid 600" ]; then
     changed "made $KEY readable by $USER_NAME only"
 fi
 
-policy_origin=$("$python" - "$meeting_origin" "$root$ETC/kiosk.toml" "$root$POLICY" <<'PY'
+# The meeting origin: given, else the one the policy already names (a second run), else
+# kiosk.toml's [calls]; the policy itself comes from the call's writer when the program has
+# it (python -m torg_kiosk.calls.policy, which also reads calls.toml), else from here.
+policy_origin=$("$python" - "$meeting_origin" "$root$POLICY" "$root$ETC/kiosk.toml" <<'PY'
 import json
 import sys
 import tomllib
 from urllib.parse import urlsplit
 
-given, config, policy = sys.argv[1:]
+given, policy, config = sys.argv[1:]
 
 
 def origin(url: str) -> str:
@@ -258,6 +262,12 @@ if given:
     print(origin(given))
     sys.exit()
 try:
+    with open(policy) as file:
+        print(json.load(file)["VideoCaptureAllowedUrls"][0])
+        sys.exit()
+except (OSError, ValueError, KeyError, IndexError):
+    pass
+try:
     with open(config, "rb") as file:
         calls = tomllib.load(file).get("calls", {})
 except (OSError, tomllib.TOMLDecodeError):
@@ -265,19 +275,24 @@ except (OSError, tomllib.TOMLDecodeError):
 for key in ("meeting_origin", "meeting_url", "origin", "url", "base_url"):
     if isinstance(calls.get(key), str) and calls[key]:
         print(origin(calls[key]))
-        sys.exit()
-try:
-    with open(policy) as file:
-        print(json.load(file)["VideoCaptureAllowedUrls"][0])
-except (OSError, ValueError, KeyError, IndexError):
-    pass
+        break
 PY
 )
-if [ -n "$policy_origin" ]; then
+calls_writer=no
+"$python" -c 'import torg_kiosk.calls.policy' 2>/dev/null && calls_writer=yes
+written=no
+if [ "$calls_writer" = yes ]; then
+    writer_args=(--config-dir "$root$ETC" --print)
+    [ -n "$policy_origin" ] && writer_args+=(--origin "$policy_origin")
+    "$python" -m torg_kiosk.calls.policy "${writer_args[@]}" > "$build_dir/policy.json" 2>/dev/null \
+        && grep -q https:// "$build_dir/policy.json" && written=yes
+elif [ -n "$policy_origin" ]; then
     "$python" -c 'import json, sys
-origin = sys.argv[1]
-print(json.dumps({"VideoCaptureAllowedUrls": [origin], "AudioCaptureAllowedUrls": [origin]},
-                 indent=2))' "$policy_origin" > "$build_dir/policy.json"
+origins = sorted({sys.argv[1]})
+print(json.dumps({"VideoCaptureAllowedUrls": origins, "AudioCaptureAllowedUrls": origins},
+                 indent=2))' "$policy_origin" > "$build_dir/policy.json" && written=yes
+fi
+if [ "$written" = yes ]; then
     put "$build_dir/policy.json" "$POLICY" 0644
 else
     echo "install: no meeting origin known, so no browser policy for calls: give" \

@@ -27,7 +27,7 @@ from torg_kiosk.base.settings import ConfigError, KioskConfig, load_kiosk_config
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
 #: Where tools/install.sh writes the browser's permission for the meeting service.
-BROWSER_POLICY = Path("/etc/chromium/policies/managed/torg-kiosk.json")
+BROWSER_POLICY = Path("/etc/chromium/policies/managed/torg-kiosk-calls.json")
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 #: Below this much free space on the data folder's disk, syncs and check-ins may soon fail.
 LOW_DISK_BYTES = 200 * 1024 * 1024
