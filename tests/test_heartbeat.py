@@ -142,3 +142,18 @@ def test_the_loop_beats_on_its_own_thread_until_stopped(central, data):
     count = len(heartbeats(central))
     assert count >= 3
     assert not loop._thread.is_alive()
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"kiosk": "tofte 1", "taken_at": "2026-12-03T09:14:00Z", "jpeg_base64": ""},
+         "bad_kiosk"),
+        ({"kiosk": "tofte-1", "taken_at": "yesterday", "jpeg_base64": ""}, "bad_time"),
+        ({"kiosk": "tofte-1", "taken_at": "2026-12-03T09:14:00Z",
+          "jpeg_base64": "iVBORw0KGgo="}, "bad_picture"),  # a PNG's first bytes
+    ],
+)  # fmt: skip
+def test_the_central_side_refuses_a_picture_it_cannot_show(central, body, code):
+    answer = requests.post(f"{central.url}/api/screenshots", json=body, timeout=5)
+    assert (answer.status_code, answer.json()["code"]) == (400, code)
