@@ -127,11 +127,11 @@ def test_the_ticket_key_is_ed25519_readable_by_the_kiosk_user_only(installed):
 
     root, _ = installed
     uid = int(account(root, "torg-kiosk")[2])
-    key_file = root / "etc/torg-kiosk/ticket-key.pem"
+    key_file = root / "var/lib/torg-kiosk/ticket-key.pem"
     info = key_file.stat()
     assert (info.st_uid, stat.S_IMODE(info.st_mode)) == (uid, 0o600)
     assert isinstance(load_pem_private_key(key_file.read_bytes(), None), Ed25519PrivateKey)
-    assert b"PUBLIC KEY" in (root / "etc/torg-kiosk/ticket-key.pub.pem").read_bytes()
+    assert b"PUBLIC KEY" in (root / "var/lib/torg-kiosk/ticket-key.pub.pem").read_bytes()
 
 
 def test_the_browser_may_use_camera_and_microphone_for_the_meeting_origin_only(installed):
@@ -171,7 +171,7 @@ def test_uninstall_keeps_configuration_key_and_data_then_purge_removes_them(inst
                  "etc/chromium/policies/managed/torg-kiosk-calls.json"):  # fmt: skip
         assert not os.path.lexists(root / gone), gone
     assert (root / "var/lib/torg-kiosk/outbox.db").read_bytes() == b"check-ins not sent yet"
-    assert (root / "etc/torg-kiosk/ticket-key.pem").is_file()
+    assert (root / "var/lib/torg-kiosk/ticket-key.pem").is_file()
     assert account(root, "torg-kiosk") is not None
 
     install(root, "--uninstall", "--purge")

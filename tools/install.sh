@@ -10,7 +10,7 @@
 # key, the browser policy for calls, and kiosk.service (enabled, started at the next boot or
 # with `systemctl start kiosk`). Running it again changes nothing that is already right; a
 # newer program is installed over the old one. --uninstall removes the program, the units
-# and the policy and keeps the configuration, the key, the data and the user; --purge
+# and the policy and keeps the configuration, the data (and the key in it) and the user; --purge
 # removes those too. See docs/operations.md.
 #
 # --root DIR installs into DIR instead of / (for tests and image building: DIR needs its own
@@ -56,7 +56,8 @@ DATA=/var/lib/torg-kiosk
 UNITS=/etc/systemd/system
 # The name the call's own writer (python -m torg_kiosk.calls.policy) gives it.
 POLICY=/etc/chromium/policies/managed/torg-kiosk-calls.json
-KEY=$ETC/ticket-key.pem
+# Where the check-in desk looks by default ([staff] ticket_key_file, relative to data_dir).
+KEY=$DATA/ticket-key.pem
 changes=0
 
 changed() { echo "install: $*"; changes=$((changes + 1)); }
@@ -105,7 +106,7 @@ if [ "$action" = uninstall ]; then
             groupdel $(prefix_args) "$USER_NAME" && changed "removed the group $USER_NAME"
         fi
     elif [ -d "$root$DATA" ] || [ -d "$root$ETC" ]; then
-        echo "install: kept $ETC (configuration, ticket key), $DATA (data) and the user" \
+        echo "install: kept $ETC (configuration), $DATA (data, ticket key) and the user" \
             "$USER_NAME; --uninstall --purge removes them."
     fi
     [ "$changes" -gt 0 ] || echo "install: nothing to remove"

@@ -92,3 +92,24 @@ def test_a_picture_that_stops_changing_while_the_minutes_pass_is_reported_and_cl
         app.now, home.update_clock = real_now, real_update
         board.post(frames_stuck=False)
         app.health.visual.forget()
+
+
+def test_the_heartbeat_hears_in_call_while_a_call_screen_shows(ui):
+    from kivy.uix.screenmanager import Screen
+
+    from torg_kiosk.base.health_board import IN_CALL
+
+    manager, board = ui.app.manager, ui.app.services.board
+    probe = Screen(name="call_probe")  # stands for the call's screens (their names start so)
+    manager.add_widget(probe)
+    try:
+        manager.current = "call_probe"
+        ui.frames(2)
+        ui.app.health.screen_state()
+        assert board.read().screen == IN_CALL
+        assert picture_after_look(ui) is None, "never a picture during a call"
+    finally:
+        ui.show("home")
+        manager.remove_widget(probe)
+    ui.app.health.screen_state()
+    assert board.read().screen == ON

@@ -29,7 +29,7 @@ from kivy.core.window import Window
 from kivy.graphics.opengl import GL_RGBA, GL_UNSIGNED_BYTE, glReadPixels
 
 from torg_kiosk.base.clock import utc_text
-from torg_kiosk.base.health_board import ON, ScreenPicture
+from torg_kiosk.base.health_board import IN_CALL, ON, RESTING, ScreenPicture
 from torg_kiosk.base.journal import event
 from torg_kiosk.ui.frame_watchdog import FrameWatchdog
 
@@ -132,7 +132,17 @@ class KioskHealth:
             and self.board.read().screen == ON
         )
 
+    def screen_state(self) -> None:
+        """Post ``in_call`` while a call's screen shows (its name starts with ``call``), else
+        ``on``; resting is the resting controller's to post."""
+        board, manager = self.board, self.app.manager
+        if board.read().screen == RESTING or manager is None:
+            return
+        in_call = manager.current.startswith("call")
+        board.post(screen=IN_CALL if in_call else ON)
+
     def _ask_for_look(self, _dt=None) -> None:
+        self.screen_state()
         if not self.home_is_showing():
             self.visual.forget()
             return
