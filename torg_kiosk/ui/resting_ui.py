@@ -9,6 +9,8 @@ visual watchdog and pictures of Home pause), turns the display off on a worker t
 (:mod:`torg_kiosk.base.display_power`), and lays the closed page over everything. The touch
 that wakes the screen is taken by the page: it does not press a button underneath.
 
+A windowed run (``--windowed``: development and the UI tests) does not look by itself.
+
 The frames go on being drawn while resting (the page moves a little every minute against
 burn-in), so systemd's watchdog keeps being fed.
 """
@@ -82,7 +84,10 @@ class RestingController:
     def start(self) -> None:
         # Bound last, so called first: a touch is seen before any other handler.
         Window.bind(on_touch_down=self._on_touch_down)
-        self._event = Clock.schedule_interval(lambda _dt: self.check(), CHECK_SECONDS)
+        # A windowed run (development, the UI tests, which pin the clock to any hour) does not
+        # rest by itself; check() still rests it when asked.
+        if not self.app.windowed:
+            self._event = Clock.schedule_interval(lambda _dt: self.check(), CHECK_SECONDS)
 
     def stop(self) -> None:
         Window.unbind(on_touch_down=self._on_touch_down)
