@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+from conftest import SCREENSHOTS
 from kivy.core.window import Window
 from PIL import Image
 
@@ -30,6 +31,8 @@ def test_a_picture_of_home_is_small_jpeg_of_what_is_on_screen(ui):
     ui.show("home")
     shot = picture_after_look(ui)
     assert shot is not None
+    SCREENSHOTS.mkdir(exist_ok=True)
+    (SCREENSHOTS / "home-picture-for-the-fleet-page.jpg").write_bytes(shot.jpeg)
     image = Image.open(io.BytesIO(shot.jpeg))
     width, height = Window.size
     assert image.format == "JPEG" and max(image.size) == PICTURE_SIDE
