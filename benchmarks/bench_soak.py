@@ -16,8 +16,10 @@ minutes while open; after closing the screen rests, a touch wakes it, it rests a
 
 Not here: a video call (the call's browser is another branch's) and the check-in desk
 (check-ins are written to the outbox as the desk would). ``errors`` counts log records at
-ERROR and above and exceptions in the driver; the first RSS is taken after a warm-up (the
-first sync, every screen built, a heartbeat, a rest and a wake).
+ERROR and above and exceptions in the driver after the warm-up (``warmup_errors`` before it:
+on a machine without a sound card Kivy's mixer fails once there); the first RSS is taken
+after the warm-up (the first sync, every screen built, every language, large text, the idle
+warning, a heartbeat, a rest and a wake). ``# minute N`` lines trace RSS and descriptors.
 """
 
 from __future__ import annotations
@@ -286,10 +288,19 @@ def main() -> None:
         frames(10)
 
         rss_start, fds_start, threads_start = rss_mb(), fds(), threads()
+        warmup_errors, warmup_first = errors.count, list(errors.first)
+        errors.count, errors.first = 0, []
         targets_start = fd_targets()
         driver_errors = 0
-        ends = time.monotonic() + args.minutes * 60
+        started = time.monotonic()
+        ends = started + args.minutes * 60
+        next_report = started + 60
         while time.monotonic() < ends:
+            if time.monotonic() >= next_report:
+                minute = round((next_report - started) / 60)
+                print(f"# minute {minute}: rss {rss_mb():.1f} MB, fds {fds()}, "
+                      f"errors {errors.count + driver_errors}", flush=True)  # fmt: skip
+                next_report += 60
             try:
                 life.step()
                 frames(1)
@@ -317,13 +328,17 @@ def main() -> None:
             print(f"{name}: {value} times")
         print(f"heartbeats_received: {beats} heartbeats")
         print(f"home_picture_bytes: {len(pictures.jpeg) if pictures else 0} bytes")
+        print(f"warmup_errors: {warmup_errors} errors")
+        for line in errors.first:
+            print(f"# error: {line}")
+        for line in warmup_first:
+            print(f"# warm-up error: {line}")
         if fds_end != fds_start:
             from collections import Counter
 
             grown = Counter(targets_end) - Counter(targets_start)
             print(f"# new descriptors: {sorted(grown.items())[:10]}")
-        for line in errors.first:
-            print(f"# error: {line}")
+        sys.stdout.flush()
         app.stop()
         app.on_stop()
         outbox.close()

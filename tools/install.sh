@@ -240,10 +240,11 @@ if [ "$(stat -c '%u:%g %a' "$root$KEY")" != "$uid:$gid 600" ]; then
     changed "made $KEY readable by $USER_NAME only"
 fi
 
-# The meeting origin: given, else the one the policy already names (a second run), else
-# kiosk.toml's [calls]; the policy itself comes from the call's writer when the program has
-# it (python -m torg_kiosk.calls.policy, which also reads calls.toml), else from here.
-policy_origin=$("$python" - "$meeting_origin" "$root$POLICY" "$root$ETC/kiosk.toml" <<'PY'
+# The meeting origins: the one given, else those the policy already names (so a second run
+# changes nothing), else kiosk.toml's [calls]; one per line. The policy itself comes from the
+# call's own writer when the program has it (python -m torg_kiosk.calls.policy, which with no
+# origin reads calls.toml), else from here, in the same form.
+policy_origins=$("$python" - "$meeting_origin" "$root$POLICY" "$root$ETC/kiosk.toml" <<'PY'
 import json
 import sys
 import tomllib
@@ -264,9 +265,9 @@ if given:
     sys.exit()
 try:
     with open(policy) as file:
-        print(json.load(file)["VideoCaptureAllowedUrls"][0])
+        print("\n".join(json.load(file)["VideoCaptureAllowedUrls"]))
         sys.exit()
-except (OSError, ValueError, KeyError, IndexError):
+except (OSError, ValueError, KeyError, TypeError):
     pass
 try:
     with open(config, "rb") as file:
@@ -279,19 +280,19 @@ for key in ("meeting_origin", "meeting_url", "origin", "url", "base_url"):
         break
 PY
 )
-calls_writer=no
-"$python" -c 'import torg_kiosk.calls.policy' 2>/dev/null && calls_writer=yes
 written=no
-if [ "$calls_writer" = yes ]; then
+if "$python" -c 'import torg_kiosk.calls.policy' 2>/dev/null; then
     writer_args=(--config-dir "$root$ETC" --print)
-    [ -n "$policy_origin" ] && writer_args+=(--origin "$policy_origin")
+    while IFS= read -r known; do
+        [ -n "$known" ] && writer_args+=(--origin "$known")
+    done <<< "$policy_origins"
     "$python" -m torg_kiosk.calls.policy "${writer_args[@]}" > "$build_dir/policy.json" 2>/dev/null \
         && grep -q https:// "$build_dir/policy.json" && written=yes
-elif [ -n "$policy_origin" ]; then
+elif [ -n "$policy_origins" ]; then
     "$python" -c 'import json, sys
-origins = sorted({sys.argv[1]})
+origins = sorted(set(sys.argv[1].split()))
 print(json.dumps({"VideoCaptureAllowedUrls": origins, "AudioCaptureAllowedUrls": origins},
-                 indent=2))' "$policy_origin" > "$build_dir/policy.json" && written=yes
+                 indent=2))' "$policy_origins" > "$build_dir/policy.json" && written=yes
 fi
 if [ "$written" = yes ]; then
     put "$build_dir/policy.json" "$POLICY" 0644

@@ -72,7 +72,8 @@ class RestingController:
         self.power = choose_display_power() if power is None else power
         timeout = app.kiosk.idle.timeout_seconds + app.kiosk.idle.warning_seconds
         self.idle_seconds = idle_seconds or max(REST_AFTER_IDLE_SECONDS, timeout + 10)
-        self.page: ClosedPage | None = None
+        self.page: ClosedPage | None = None  # while resting
+        self._made_page: ClosedPage | None = None
         self.last_touch = None
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="display-power")
         self._event = None
@@ -124,8 +125,13 @@ class RestingController:
 
     def rest(self, until) -> None:
         self.app.go_home()
-        page = closed_page(self.app.site.name, until, self.app.now(), self.app.language)
-        self.page = ClosedPage(self, title=page.title, opens=page.opens, hint=page.hint)
+        words = closed_page(self.app.site.name, until, self.app.now(), self.app.language)
+        # One page, made on the first rest and shown again after: kv rules bound to the app
+        # would keep a new page per night alive.
+        if self._made_page is None:
+            self._made_page = ClosedPage(self)
+        self.page = self._made_page
+        self.page.title, self.page.opens, self.page.hint = words.title, words.opens, words.hint
         self._move_page()
         Window.add_widget(self.page)
         self.board.post(screen=RESTING, resting_until=utc_text(until) if until else None)
