@@ -8,9 +8,10 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # Debian packages: a virtual display and Mesa for Kivy (also for tests), mtdev for touch
 # screens, zbar to read QR codes back in tests, xdotool for real clicks, espeak-ng to read aloud,
-# chromium (the video call's browser) and chromium-driver (selenium drives it in tests).
+# systemd for `systemd-analyze verify` of kiosk.service in the tests; chromium (the video
+# call's browser) and chromium-driver (selenium drives it in the tests: calls, the fleet page).
 apt_packages=(python3-venv xvfb xauth libgl1-mesa-dri libegl1 libmtdev1 libzbar0 xdotool espeak-ng
-    chromium chromium-driver)
+    systemd chromium chromium-driver)
 missing=()
 for package in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

@@ -6,18 +6,22 @@ line on stderr and exit code 2 instead of a window or a traceback.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import tempfile
 from pathlib import Path
 
 from torg_kiosk.base.clock import ArgumentError
+from torg_kiosk.base.journal import configure_journal, event
 from torg_kiosk.base.settings import ConfigError
+from torg_kiosk.base.version import kiosk_version
 from torg_kiosk.kiosk_args import parse_args
 from torg_kiosk.services import build_app, build_services, calls_config, kiosk_config
 from torg_kiosk.store.database import storage_problem
 
 EXIT_BAD_CONFIG = 2
+log = logging.getLogger("torg_kiosk")
 
 
 def kivy_home(data_dir: Path) -> str:
@@ -44,6 +48,11 @@ def kivy_home(data_dir: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["check"]:
+        from torg_kiosk.check import main as check
+
+        return check(argv[1:])
     try:
         args = parse_args(argv)
         kiosk, site = kiosk_config(args)
@@ -51,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     except (ArgumentError, ConfigError) as error:
         print(f"torg-kiosk: {error}", file=sys.stderr)
         return EXIT_BAD_CONFIG
+    if "JOURNAL_STREAM" in os.environ:
+        # Under systemd: every record, Kivy's too, one line each with its priority.
+        os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
+        configure_journal()
+    event(log, "kiosk_start", version=kiosk_version(), site=kiosk.site,
+          video=os.environ.get("SDL_VIDEODRIVER", "default"))  # fmt: skip
 
     # Kivy reads these when it is first imported: a private home (its config.ini and logs
     # stay with the kiosk's data) and no parsing of our own command line.

@@ -49,7 +49,7 @@ class CheckinServices:
 
     @property
     def kiosk_id(self) -> str:
-        return self.config.staff.kiosk_id or f"{self.config.site}-kiosk"
+        return self.config.kiosk_id
 
     @property
     def pin_hash(self) -> str:

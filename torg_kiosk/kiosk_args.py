@@ -24,7 +24,9 @@ class KioskArgs:
 def parse_args(argv: list[str] | None = None) -> KioskArgs:
     """Parse ``argv``; raises :class:`ArgumentError` for a bad ``--size`` or ``--now``."""
     parser = argparse.ArgumentParser(
-        prog="torg-kiosk", description="The lobby screen of an innbyggertorg."
+        prog="torg-kiosk",
+        description="The lobby screen of an innbyggertorg.",
+        epilog="torg-kiosk check [--config FILE] [--data DIR]: can this machine run the kiosk?",
     )
     parser.add_argument("--site", help="which torg to show (a file name in config/sites/)")
     parser.add_argument(

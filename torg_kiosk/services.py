@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from torg_kiosk.base.clock import make_clock
+from torg_kiosk.base.health_board import HealthBoard
+from torg_kiosk.base.sd_notify import Notifier
 from torg_kiosk.base.settings import KioskConfig, SiteConfig, load_kiosk_config, load_site
 from torg_kiosk.calls.config import CALLS_FILE, CallsConfig, load_calls_config
 from torg_kiosk.checkin_wiring import CheckinServices
@@ -29,6 +31,7 @@ from torg_kiosk.domain.speech import Speaker
 from torg_kiosk.kiosk_args import KioskArgs
 from torg_kiosk.store.reader import ScheduleReader
 from torg_kiosk.store.schedule import Schedule
+from torg_kiosk.sync.heartbeat_loop import HeartbeatLoop
 from torg_kiosk.sync.loop import SyncLoop, database_path, make_sync_once
 
 if TYPE_CHECKING:
@@ -61,6 +64,12 @@ class KioskServices:
     calls: CallsConfig | None = None
     #: Staff check-in (outbox, desk, uploads); None: this kiosk has no staff mode.
     checkin: CheckinServices | None = None
+    #: systemd's notify socket (READY, WATCHDOG, STATUS); does nothing outside systemd.
+    notifier: Notifier = field(default_factory=lambda: Notifier(None))
+    #: What the screen knows of its health, for the heartbeat.
+    board: HealthBoard = field(default_factory=HealthBoard)
+    #: Beats to the central side once started (after the first frame); None without one.
+    heartbeat: HeartbeatLoop | None = None
 
 
 def kiosk_config(args: KioskArgs) -> tuple[KioskConfig, SiteConfig]:
@@ -88,6 +97,7 @@ def build_services(
     """The services of one kiosk; ``now`` pins the start of its clock (``--now``); ``calls``
     the video calls' config already read (else :func:`calls_config` reads it)."""
     clock = make_clock(now)
+    board = HealthBoard()
     return KioskServices(
         config=config,
         site=site,
@@ -97,6 +107,9 @@ def build_services(
         speaker=speaker or Speaker(),
         calls=calls_config(config) if calls is ... else calls,
         checkin=CheckinServices(config, clock),
+        notifier=Notifier.from_environment(),
+        board=board,
+        heartbeat=heartbeat_loop(config, board),
     )
 
 
@@ -110,6 +123,25 @@ def calls_config(config: KioskConfig) -> CallsConfig | None:
         log.info("No %s in %s: video calls are off.", CALLS_FILE, config.config_dir)
         return None
     return load_calls_config(config.config_dir)
+
+
+def heartbeat_loop(config: KioskConfig, board: HealthBoard) -> HeartbeatLoop | None:
+    """The heartbeat to ``central_url`` every few minutes, or None when there is none."""
+    if not config.feed.uploads_enabled:
+        return None
+
+    def make_heartbeat():
+        from torg_kiosk.sync.heartbeat import Heartbeat
+
+        return Heartbeat(
+            central_url=config.feed.central_url,
+            site=config.site,
+            kiosk=config.kiosk_id,
+            data_dir=config.data_dir,
+            board=board,
+        )
+
+    return HeartbeatLoop(make_heartbeat)
 
 
 def sync_loop(config: KioskConfig, site: SiteConfig, clock: Clock) -> SyncLoop:

@@ -3,7 +3,8 @@
 Blueprints today: :mod:`~torg_central.feed` (the feed and calendars),
 :mod:`~torg_central.uploads` (check-ins, sign-ups, call requests, heartbeats),
 :mod:`~torg_central.calls` (the call queue and the caseworker page) and
-:mod:`~torg_central.attendance` (the attendance report, CSV). The fleet page is to be added
+:mod:`~torg_central.attendance` (the attendance report, CSV) and :mod:`~torg_central.fleet`
+(the fleet page). Another part is added
 the same way: a module with a
 ``blueprint``, registered here, reaching the store through
 :func:`torg_central.context.central`.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from torg_central import attendance, calls, context, feed, uploads
+from torg_central import attendance, calls, context, feed, fleet, uploads
 from torg_central.config import NOT_PRODUCTION, CentralConfig
 from torg_central.errors import register_error_handlers
 
@@ -31,6 +32,7 @@ def create_app(config: CentralConfig) -> Flask:
     app.register_blueprint(uploads.blueprint)
     app.register_blueprint(calls.blueprint)
     app.register_blueprint(attendance.blueprint)
+    app.register_blueprint(fleet.blueprint)
 
     @app.get("/")
     def index():

@@ -325,6 +325,12 @@ class KioskConfig:
     busy_timeout_seconds: int = DEFAULT_BUSY_TIMEOUT_SECONDS
     staff: StaffConfig = StaffConfig()
 
+    @property
+    def kiosk_id(self) -> str:
+        """This machine's name in every upload (check-ins, heartbeats, pictures): ``[staff]
+        kiosk_id``, else ``<site>-kiosk``."""
+        return self.staff.kiosk_id or f"{self.site}-kiosk"
+
 
 def config_dir(*, system_dir: Path | None = None) -> Path:
     """The folder with ``kiosk.toml`` and ``sites/``, when no ``--config`` names a file.

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from torg_kiosk.base.journal import event
 from torg_kiosk.base.settings import KioskConfig, SiteConfig
 
 log = logging.getLogger(__name__)
@@ -165,5 +166,6 @@ class SyncLoop:
             self.busy.clear()
         self.runs += 1
         for result in results if self._log_results else ():
-            log.info("%s", result.line())
+            fields = {name: getattr(result, name, None) for name in ("source", "outcome", "code")}
+            event(log, "sync_source", result.line(), **fields)
         return results

@@ -38,9 +38,11 @@ from torg_kiosk.store.codes import STORAGE_CODES
 from torg_kiosk.store.database import StoreError
 from torg_kiosk.store.problem_note import read_note
 from torg_kiosk.ui import a11y, theme
+from torg_kiosk.ui.health_ui import KioskHealth
 from torg_kiosk.ui.idle_ui import guard_for
 from torg_kiosk.ui.lazy_screens import LazyScreens
 from torg_kiosk.ui.readaloud import ReadAloud
+from torg_kiosk.ui.resting_ui import RestingController
 from torg_kiosk.ui.widgets import LanguagePicker, font_family, font_files
 
 if TYPE_CHECKING:
@@ -187,6 +189,10 @@ class KioskApp(App):
         self.read_aloud.start()
         self.manager.bind(current=self.read_aloud.forget)
         self.idle.start()
+        self.health = KioskHealth(self)
+        self.health.start()
+        self.resting = RestingController(self)
+        self.resting.start()
         Window.bind(on_flip=self._after_first_frame)
 
     def _after_first_frame(self, *_args) -> None:
@@ -216,6 +222,8 @@ class KioskApp(App):
         self.staff.start_uploads()
 
     def on_stop(self) -> None:
+        self.health.stop()
+        self.resting.stop()
         if self.sync:
             self.sync.stop()
         if self.staff:
