@@ -140,3 +140,16 @@ def make_feed(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture
+def central(tmp_path):
+    """The reference central server (torg_central) on 127.0.0.1, serving an empty feed and
+    keeping what it is sent in its own SQLite file; shut down after the test."""
+    from torg_central.server import serve
+
+    feed_path = tmp_path / "feed.json"
+    feed_path.write_text(json.dumps({"version": 1, "activities": []}))
+    server = serve(feed_path, db_path=tmp_path / "central.db")
+    yield server
+    server.shutdown()

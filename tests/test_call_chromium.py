@@ -30,7 +30,6 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from torg_central.server import serve
 from torg_kiosk.base.resources import bundled_config_dir
 from torg_kiosk.calls.browser import BrowserLauncher, Window
 from torg_kiosk.calls.config import DEBIAN_POLICY_DIR, load_calls_config
@@ -179,15 +178,6 @@ def test_the_policy_names_the_origin_for_camera_and_microphone(capture_policy, p
 
 
 # --- the caseworker page ------------------------------------------------------------------
-
-
-@pytest.fixture
-def central(tmp_path):
-    feed = tmp_path / "feed.json"
-    feed.write_text(json.dumps({"version": 1, "activities": []}))
-    server = serve(feed, db_path=tmp_path / "central.db")
-    yield server
-    server.shutdown()
 
 
 @pytest.fixture

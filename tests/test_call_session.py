@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from torg_central.server import serve
 from torg_kiosk.base.resources import bundled_config_dir
 from torg_kiosk.calls.browser import BrowserLauncher, Window
 from torg_kiosk.calls.config import load_calls_config
@@ -35,15 +34,6 @@ from torg_kiosk.calls.session import (
 
 STAND_IN = Path(__file__).with_name("browser_stand_in.py")
 CHOICE = CallChoice("building", "pl", True)
-
-
-@pytest.fixture
-def central(tmp_path):
-    feed = tmp_path / "feed.json"
-    feed.write_text(json.dumps({"version": 1, "activities": []}))
-    server = serve(feed, db_path=tmp_path / "central.db")
-    yield server
-    server.shutdown()
 
 
 @pytest.fixture

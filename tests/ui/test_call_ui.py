@@ -18,21 +18,11 @@ import requests
 import zxingcpp
 from PIL import Image
 
-from torg_central.server import serve
 from torg_kiosk.base.clock import OSLO
 from torg_kiosk.calls.browser import BrowserLauncher
 from torg_kiosk.calls.desk import CallDesk
 
 STAND_IN = Path(__file__).resolve().parents[1] / "browser_stand_in.py"
-
-
-@pytest.fixture
-def central(tmp_path):
-    feed = tmp_path / "feed.json"
-    feed.write_text(json.dumps({"version": 1, "activities": []}))
-    server = serve(feed, db_path=tmp_path / "central.db")
-    yield server
-    server.shutdown()
 
 
 @pytest.fixture
