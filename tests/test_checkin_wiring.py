@@ -50,4 +50,20 @@ def test_the_kiosk_key_reaches_the_central_side_once_however_often_the_kiosk_sta
     [upload] = stored
     assert upload["body"]["kid"] == opened.key.kid
     assert upload["body"]["public_key"] == opened.key.public_key_text
-    assert upload["nonce"] == f"ticket-key-{opened.key.kid}"
+    assert upload["nonce"] == f"ticket-key-{made.kiosk_id}-{opened.key.kid}"
+
+
+def test_a_kiosk_renamed_in_its_config_sends_its_key_again_and_staff_mode_still_opens(tmp_path):
+    """Regression: the key's record under the old name made the new one clash in the outbox
+    (the same nonce, another body), and staff mode failed to open."""
+    first = services(tmp_path, "http://127.0.0.1:9")
+    first.open().outbox.close()
+    renamed = services(tmp_path, "http://127.0.0.1:9")
+    renamed.config = replace(
+        renamed.config, staff=replace(renamed.config.staff, kiosk_id="heggedal-renamed")
+    )
+    opened = renamed.open()
+    nonces = [record.nonce for record in opened.outbox.due(now=PINNED_NOW, limit=10)]
+    opened.outbox.close()
+    assert f"ticket-key-heggedal-renamed-{opened.key.kid}" in nonces
+    assert any(nonce.startswith("ticket-key-") and "renamed" not in nonce for nonce in nonces)

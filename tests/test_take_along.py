@@ -63,3 +63,19 @@ def _with_doc(view, **fields):
     doc = json.loads(view.doc_json)
     doc.update(fields)
     return replace(view, doc_json=json.dumps(doc))
+
+
+def test_a_4000_character_title_makes_a_code_a_phone_can_read():
+    """Regression (the fault matrix's 4000-character title): the whole title in a VEVENT was
+    more than a QR code holds, and drawing it ended the kiosk on the activity screen."""
+    import qrcode
+
+    title = " ".join(["Strikkekafé"] * 400)[:4000]
+    along = take_along(occurrence(title=title, url=None), "nb")
+    summary = next(line for line in along.payload.splitlines() if line.startswith("SUMMARY:"))
+    assert len(summary) <= len("SUMMARY:") + 120
+    assert summary.endswith("Strikkekafé…")
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(along.payload)
+    code.make(fit=True)
+    assert code.version <= 15

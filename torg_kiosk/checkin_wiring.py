@@ -86,10 +86,19 @@ class CheckinServices:
     def _publish(self, outbox: Outbox, key: SigningKey) -> None:
         """Queue the kiosk's public key for the central side, which puts it in the feed for
         the other kiosks. The same nonce and body every start: the outbox and the central
-        side keep it once."""
+        side keep it once. The nonce names the kiosk too: a kiosk renamed in its config
+        (``[staff] kiosk_id``) sends its key again under its new name rather than clashing
+        with the record it queued before; and a key that cannot be queued never keeps staff
+        mode from opening (it is logged, and tried again at the next start)."""
         entry = {"kiosk": self.kiosk_id, "site": self.config.site, "kid": key.kid,
                  "algorithm": "Ed25519", "public_key": key.public_key_text}  # fmt: skip
-        outbox.add(KEY_KIND, entry, nonce=f"ticket-key-{key.kid}", now=self.clock())
+        nonce = f"ticket-key-{self.kiosk_id}-{key.kid}"
+        from torg_kiosk.store.outbox import OutboxError
+
+        try:
+            outbox.add(KEY_KIND, entry, nonce=nonce, now=self.clock())
+        except OutboxError as error:
+            log.error("The kiosk's public ticket key was not queued for upload: %s", error)
 
     def _kiosk_key(self) -> SigningKey | None:
         from torg_kiosk.domain.signing_keys import KeyFileError, kiosk_key

@@ -24,6 +24,9 @@ from torg_kiosk.store.schedule import OccurrenceView
 
 #: A printed link longer than this is cut with "…" (the code itself carries all of it).
 SHORT_LINK_CHARACTERS = 48
+#: The longest title or room a VEVENT code carries: the feed allows 4000 characters, a QR
+#: code a phone reads from the lobby holds a few hundred (a longer one would not even draw).
+VEVENT_TEXT_CHARACTERS = 120
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def short_link(url: str) -> str:
 def vevent(occurrence: OccurrenceView, language: str) -> str:
     """This occurrence as a ``BEGIN:VEVENT`` … ``END:VEVENT`` text (times in UTC)."""
     title, _ = occurrence.text("title", language)
-    lines = ["BEGIN:VEVENT", f"SUMMARY:{_escaped(title)}"]
+    lines = ["BEGIN:VEVENT", f"SUMMARY:{_escaped(_capped(title))}"]
     if occurrence.all_day:
         lines.append(f"DTSTART;VALUE=DATE:{occurrence.start:%Y%m%d}")
         lines.append(f"DTEND;VALUE=DATE:{occurrence.end:%Y%m%d}")
@@ -84,11 +87,19 @@ def vevent(occurrence: OccurrenceView, language: str) -> str:
         lines.append(f"DTSTART:{occurrence.start.astimezone(UTC):%Y%m%dT%H%M%SZ}")
         lines.append(f"DTEND:{occurrence.end.astimezone(UTC):%Y%m%dT%H%M%SZ}")
     if occurrence.room:
-        lines.append(f"LOCATION:{_escaped(occurrence.room)}")
+        lines.append(f"LOCATION:{_escaped(_capped(occurrence.room))}")
     if occurrence.url:
         lines.append(f"URL:{occurrence.url}")
     lines.append("END:VEVENT")
     return "\n".join(lines)
+
+
+def _capped(text: str) -> str:
+    """``text`` cut to :data:`VEVENT_TEXT_CHARACTERS` at a word, ending in "…"."""
+    if len(text) <= VEVENT_TEXT_CHARACTERS:
+        return text
+    cut = text[: VEVENT_TEXT_CHARACTERS - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
 def _escaped(text: str) -> str:
