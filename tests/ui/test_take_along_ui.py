@@ -39,7 +39,7 @@ def test_a_page_for_the_occurrence_carries_its_date_and_the_visitors_language(ui
     try:
         [payload] = decoded(ui, "activity-qr-event-url-en-1920x1080")
         assert payload.endswith("&lang=en")
-        assert screen.ids.qr_caption.text == "Scan to open the activity on your phone"
+        assert screen.ids.qr_caption.text == "Scan to sign up"
     finally:
         ui.app.choose_language("nb")
         ui.frames(4)
