@@ -9,15 +9,14 @@ hangs up on the kiosk instead of passing the answer back.
 
 from __future__ import annotations
 
-import http.client
 import json
 import socket
-import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 
+from tests.relay import Relay
 from torg_central.server import serve
 from torg_kiosk.calls.desk import CallChoice, CallDesk, DeskError, call_request
 
@@ -61,53 +60,6 @@ def stored_calls(central) -> list[dict]:
     return requests.get(f"{central.url}/api/uploads?kind=calls", timeout=5).json()
 
 
-class LosesFirstAnswer:
-    """A relay on 127.0.0.1 that forwards each request to ``target``; for the first one it
-    closes the kiosk's connection instead of passing the answer back."""
-
-    def __init__(self, target_port: int):
-        self.target_port = target_port
-        self.forwarded = 0
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
-
-    def _relay(self, client: socket.socket):
-        with client:
-            reader = client.makefile("rb")
-            request_line = reader.readline().decode()
-            headers = {}
-            while (line := reader.readline().decode()) not in ("\r\n", ""):
-                name, value = line.split(":", 1)
-                headers[name.strip()] = value.strip()
-            body = reader.read(int(headers.get("Content-Length", 0)))
-            method, path, _ = request_line.split(" ")
-            upstream = http.client.HTTPConnection("127.0.0.1", self.target_port, timeout=5)
-            upstream.request(method, path, body=body, headers=headers)
-            answer = upstream.getresponse()
-            data = answer.read()
-            self.forwarded += 1
-            if self.forwarded == 1:
-                return  # the request arrived; its answer is lost on the way back
-            client.sendall(
-                f"HTTP/1.1 {answer.status} {answer.reason}\r\n".encode()
-                + b"Content-Type: application/json\r\n"
-                + f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n".encode()
-                + data
-            )
-
-    def close(self):
-        self.listener.close()
-
-
 def test_the_request_carries_every_field_and_no_personal_data(central):
     body = a_request()
     CallDesk(central.url).request(body)
@@ -124,7 +76,7 @@ def test_the_request_carries_every_field_and_no_personal_data(central):
 
 
 def test_a_request_whose_first_answer_is_lost_arrives_exactly_once(central):
-    relay = LosesFirstAnswer(central.port)
+    relay = Relay(central.url, lose_answers=1)
     try:
         body = a_request()
         CallDesk(relay.url).request(body)

@@ -8,7 +8,6 @@ import json
 import queue
 import socket
 import sys
-import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.relay import Relay
 from torg_kiosk.base.resources import bundled_config_dir
 from torg_kiosk.calls.browser import BrowserLauncher, Window
 from torg_kiosk.calls.config import load_calls_config
@@ -199,53 +199,8 @@ def test_a_request_nobody_answers_in_time_closes_the_browser_and_offers_the_book
     assert call.browser.wait(10) and call.browser.reason == "ended_on_kiosk"
 
 
-class SlowRelay:
-    """Forwards each request to ``target`` on 127.0.0.1 after ``delay`` seconds: a central
-    side that answers, but later than the visitor waits."""
-
-    def __init__(self, target: str, delay: float):
-        self.target, self.delay = target, delay
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
-
-    def _relay(self, client):
-        with client:
-            reader = client.makefile("rb")
-            method, path, _ = reader.readline().decode().split(" ")
-            headers = {}
-            while (line := reader.readline().decode()) not in ("\r\n", ""):
-                name, value = line.split(":", 1)
-                headers[name.strip().lower()] = value.strip()
-            body = reader.read(int(headers.get("content-length", 0)))
-            time.sleep(self.delay)
-            try:
-                answer = requests.request(method, self.target + path, data=body, timeout=5,
-                                          headers={"Content-Type": "application/json"})  # fmt: skip
-            except requests.RequestException:
-                return  # the test is over and its server gone
-            if self.listener.fileno() == -1:
-                return
-            client.sendall(
-                f"HTTP/1.1 {answer.status_code} OK\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(answer.content)}\r\nConnection: close\r\n\r\n".encode()
-                + answer.content
-            )
-
-    def close(self):
-        self.listener.close()
-
-
 def test_a_request_stored_after_the_visitor_got_the_booking_is_withdrawn(tmp_path, config, central):
-    relay = SlowRelay(central.url, delay=1.2)  # later than the visitor waits, inside a read
+    relay = Relay(central.url, delay=1.2)  # later than the visitor waits, inside a read
     try:
         updates = Updates()
         hurried = replace(config, answer_seconds=1.0)
