@@ -9,7 +9,7 @@ from datetime import date
 
 from tests.test_present import NOW, occurrence
 from torg_kiosk.base.settings import load_site
-from torg_kiosk.domain import notices, now_next
+from torg_kiosk.domain import notices, now_next, present
 from torg_kiosk.domain.opening_hours import Closure
 
 TOFTE = load_site("tofte")
@@ -116,3 +116,14 @@ def test_closures_of_the_coming_days_come_first_and_whole_and_the_rest_take_turn
 
 def test_notices_never_turn_faster_than_a_reader_can_read():
     assert notices.ROTATE_SECONDS >= notices.MIN_ROTATE_SECONDS >= 5
+
+
+def test_a_title_in_another_language_says_which_after_the_room():
+    """An Arabic reader is shown the English title (the fallback rule), and the row says so
+    after the room, as Today's rows and the activity screen do."""
+    babysang = occurrence("Babysang", start=(10, 0), end=(11, 0))
+    (row,) = now_next.rows([babysang], NOW, "ar")
+    assert row["title"] == "Baby song"
+    assert row["place"] == "Biblioteket  ·  " + present.fallback_note("en", "ar")
+    (row,) = now_next.rows([babysang], NOW, "nb")
+    assert (row["title"], row["place"]) == ("Babysang", "Biblioteket")

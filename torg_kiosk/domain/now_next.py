@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from torg_kiosk.domain.hours_view import day_name
 from torg_kiosk.domain.i18n import N_, time_text, tr
+from torg_kiosk.domain.present import fallback_note
 from torg_kiosk.store.schedule import OccurrenceView
 
 #: What starts within this is *Snart*; a cancellation due within it is shown on Home.
@@ -70,12 +71,15 @@ def next_day_text(next_day: tuple | None, now: datetime, language: str) -> str:
 
 
 def _row(view: OccurrenceView, label: str, when: str, language: str) -> dict:
-    title, _ = view.text("title", language)
+    title, shown_in = view.shown("title", language)
+    # The small marker when the title is in another language than the visitor's (Vises på
+    # engelsk), after the room: the row's last line, so it is never what pushes a title out.
+    note = fallback_note(shown_in, language)
     return {
         "key": view.key,
         "label": label,
         "time_text": when,
         "title": title,
-        "place": view.room or "",
+        "place": "  ·  ".join(part for part in (view.room or "", note) if part),
         "cancelled": view.cancelled,
     }
