@@ -19,6 +19,7 @@ from torg_kiosk.base.clock import OSLO
 from torg_kiosk.base.colour import MINIMUM_CONTRAST, contrast_ratio
 from torg_kiosk.base.languages import CODES as LANGUAGE_CODES
 from torg_kiosk.base.languages import DEFAULT as DEFAULT_LANGUAGE
+from torg_kiosk.base.languages import pick_text
 from torg_kiosk.base.resources import asset, bundled_config_dir
 from torg_kiosk.base.schema import feed_categories
 from torg_kiosk.base.toml_config import (
@@ -79,7 +80,13 @@ SERVICE_KINDS = (
     "culture-house",
     "other",
 )
-PATTERNS = ("waves", "fjord", "leaves", "dots", "stripes", "hills", "boats", "grid")
+#: The band at the top of each screen: one picture per torg (drawn in torg_kiosk.ui.identity),
+#: then the older abstract patterns.
+PATTERNS = (
+    *("fjord-library", "hills-senior-centre", "cafe", "railway", "cement-works", "harbour"),
+    *("beach", "town-square"),
+    *("waves", "fjord", "leaves", "dots", "stripes", "hills", "boats", "grid"),
+)
 CALENDAR_KINDS = ("ical", "feed")
 KIOSK_KEYS = (
     *("site", "data_dir", "language", "sync_interval_minutes", "sync_jitter_seconds"),
@@ -115,9 +122,13 @@ class LocalText:
     texts: tuple[tuple[str, str], ...]
 
     def get(self, language: str) -> str:
-        """The text in ``language``, else English, else bokmål."""
-        found = dict(self.texts)
-        return found.get(language) or found.get("en") or found["nb"]
+        """The text in ``language``, else by :func:`~torg_kiosk.base.languages.fallback_order`
+        (the same rule as feed text)."""
+        return self.shown(language)[0]
+
+    def shown(self, language: str) -> tuple[str, str]:
+        """``(text, the language it is in)``, by the same rule as :meth:`get`."""
+        return pick_text(dict(self.texts), language)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -450,7 +461,7 @@ def _site_from(root: Section, site_id: str, directory: Path) -> SiteConfig:
     return SiteConfig(
         id=site_id,
         name=root.string("name"),
-        character=LocalText(root.local_text("character")),
+        character=_site_text(root, "character"),
         address=root.string("address"),
         timezone=zone,
         opening_hours=OpeningHours(root.weekly_hours("opening_hours"), zone),
@@ -499,7 +510,7 @@ def _service_from(table: Section, zone: ZoneInfo) -> Service:
     table.only(("kind", "name", "opening_hours"))
     return Service(
         kind=table.choice("kind", SERVICE_KINDS),
-        name=LocalText(table.local_text("name")),
+        name=_site_text(table, "name"),
         opening_hours=OpeningHours(table.weekly_hours("opening_hours"), zone),
     )
 
@@ -520,8 +531,22 @@ def _theme_from(table: Section) -> Theme:
     return Theme(
         **values,
         pattern=table.choice("pattern", PATTERNS),
-        greeting=LocalText(table.local_text("greeting")),
+        greeting=_site_text(table, "greeting"),
     )
+
+
+def _site_text(section: Section, name: str) -> LocalText:
+    """A text the screen shows (greeting, character, a service's name) in every language of
+    the screen: a torg's own words never fall back, so a missing one is a config error."""
+    texts = section.local_text(name)
+    missing = [code for code in LANGUAGE_CODES if code not in dict(texts)]
+    if missing:
+        raise ConfigError(
+            f"{section.file}: {section.key(name)} has no text in {', '.join(missing)}. "
+            f"The screen shows it in every language ({', '.join(LANGUAGE_CODES)}): "
+            "add a translation for each."
+        )
+    return LocalText(texts)
 
 
 def _calendars_from(tables: list[Section], directory: Path) -> tuple[CalendarSource, ...]:

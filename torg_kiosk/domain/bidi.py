@@ -39,12 +39,60 @@ def display_text(text: str, rtl_context: bool) -> str:
     return "\n".join(_display_line(line, direction) for line in text.split("\n"))
 
 
+#: A left-to-right run inside right-to-left text: from a Latin letter or digit to the last
+#: one before the next right-to-left letter (names, "Datahjelp – hjelp med skjema",
+#: "11:00–12:00"). Isolated, it reads left to right as a whole: without that, the bidi
+#: algorithm treats the digits of a time range as right-to-left neighbours and shows
+#: "12:00–11:00".
+_LTR_RUN = re.compile(
+    "[0-9A-Za-z\u00c0-\u024f\u0400-\u04ff]"
+    "(?:[^\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\n]*"
+    "[0-9A-Za-z\u00c0-\u024f\u0400-\u04ff)\u2026])?"
+)
+#: Left-to-right isolate … pop directional isolate (Unicode 6.3, UAX #9).
+LRI, PDI = "\u2066", "\u2069"
+#: Invisible direction marks and isolates: they steer the algorithm, and Kivy would draw
+#: them as boxes, so they are taken out of what it draws.
+_INVISIBLE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def isolate_ltr_runs(line: str) -> str:
+    """``line`` with each left-to-right run wrapped in LRI … PDI (see :data:`_LTR_RUN`)."""
+    return _LTR_RUN.sub(lambda run: f"{LRI}{run.group()}{PDI}", line)
+
+
 def _display_line(line: str, direction: str | None) -> str:
     if not has_rtl(line):
         return line
     from bidi import get_display
 
-    return get_display(_reshaper().reshape(line), base_dir=direction)
+    visual = get_display(_reshaper().reshape(isolate_ltr_runs(line)), base_dir=direction)
+    return _INVISIBLE.sub("", visual)
+
+
+def shorten_logical(text: str, fits, ellipsis: str = "\u2026") -> str:
+    """The longest start of ``text`` that, ended with ``ellipsis``, ``fits`` (a predicate
+    on the logical text); whole words where a word boundary is near.
+
+    Shortening happens at the *logical* end, whatever the direction: a Latin title on the
+    Arabic screen keeps its first word, an Arabic one its first letters (drawn at the right).
+    """
+    if fits(text):
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(text[:middle].rstrip() + ellipsis):
+            low = middle
+        else:
+            high = middle - 1
+    kept = text[:low]
+    # Back to the last space when that loses less than a third of what was kept.
+    space = kept.rfind(" ")
+    if space > 0 and space >= len(kept) * 2 // 3 and low < len(text) and text[low] != " ":
+        kept = kept[:space]
+    # A dash or a dot left dangling before the ellipsis reads as a typo.
+    return kept.rstrip(" –-·,:;") + ellipsis
 
 
 @cache

@@ -40,13 +40,16 @@ def span_text(start: datetime, end: datetime) -> str:
 def service_name(service: Service, site_name: str, language: str = "nb") -> str:
     """The service's name without the torg's place name the header already shows.
 
-    ``Heggedal bibliotek`` at Heggedal innbyggertorg → ``Bibliotek``.
+    ``Heggedal bibliotek`` at Heggedal innbyggertorg → ``Bibliotek``; the place name at the
+    end, where other languages put it (``Бібліотека Heggedal``, ``مكتبة Heggedal``), too.
     """
     name = service.name.get(language)
     place = site_name.split()[0] if site_name else ""
     if place and name.casefold().startswith(place.casefold() + " "):
         rest = name[len(place) + 1 :]
         return rest[:1].upper() + rest[1:]
+    if place and name.casefold().endswith(" " + place.casefold()):
+        return name[: -len(place) - 1]
     return name
 
 
@@ -71,9 +74,29 @@ def registration_text(occurrence: OccurrenceView, language: str = "nb") -> str:
     return tr(N_("Påmelding kreves"), language)
 
 
-def fallback_note(fell_back: bool, language: str) -> str:
-    """The small marker beside feed text the feed has no translation of: *Vises på norsk*."""
-    return tr(N_("Vises på norsk"), language) if fell_back else ""
+#: The marker per language a text fell back to, in the visitor's language.
+_SHOWN_IN = {
+    "nb": N_("Vises på norsk"),
+    "nn": N_("Vises på nynorsk"),
+    "en": N_("Vises på engelsk"),
+}
+
+
+def fallback_note(shown_language: str | bool, language: str) -> str:
+    """The small marker beside text that is not in the visitor's language: *Vises på
+    engelsk*, *Vises på norsk*; "" when it is in their language.
+
+    ``shown_language`` is the language the text is shown in (or, from older callers, True
+    for "fell back to Norwegian"). A bokmål reader shown nynorsk (and the other way round)
+    is told too: the two are written differently.
+    """
+    if shown_language is True:
+        shown_language = "nb"
+    if not shown_language or shown_language == language:
+        return ""
+    if shown_language == "nb" and language == "nn":
+        return tr(N_("Vises på bokmål"), language)
+    return tr(_SHOWN_IN.get(shown_language, N_("Vises på et annet språk")), language)
 
 
 def time_on_day(occurrence: OccurrenceView, day: date, language: str = "nb") -> str:
@@ -100,7 +123,7 @@ def card(
 ) -> dict:
     """One row of a list of ``day`` (default: today): every field a row widget shows, in
     words."""
-    title, fell_back = occurrence.text("title", language)
+    title, shown_in = occurrence.shown("title", language)
     running = occurrence.is_running(now) and not occurrence.cancelled
     if occurrence.cancelled:
         marker = tr(N_("AVLYST"), language)
@@ -114,7 +137,7 @@ def card(
         "title": title,
         "place": place_text(occurrence),
         "category_text": category_text(occurrence.category, language),
-        "fallback_note": fallback_note(fell_back, language),
+        "fallback_note": fallback_note(shown_in, language),
         "marker": marker,
         "running": running,
         "past": occurrence.is_past(now),
@@ -124,8 +147,12 @@ def card(
 
 def detail(occurrence: OccurrenceView, language: str = "nb") -> dict:
     """Everything the activity screen shows about one occurrence."""
-    title, title_fell_back = occurrence.text("title", language)
-    description, description_fell_back = occurrence.text("description", language)
+    title, title_shown_in = occurrence.shown("title", language)
+    description, description_shown_in = occurrence.shown("description", language)
+    # The marker names the language of the title, or of a description that fell back further.
+    shown_in = title_shown_in
+    if title_shown_in == language and description and description_shown_in != language:
+        shown_in = description_shown_in
     return {
         "key": occurrence.key,
         "title": title,
@@ -135,9 +162,7 @@ def detail(occurrence: OccurrenceView, language: str = "nb") -> dict:
         "organizer": occurrence.organizer or "",
         "category_text": category_text(occurrence.category, language),
         "description": description,
-        "fallback_note": fallback_note(
-            title_fell_back or (bool(description) and description_fell_back), language
-        ),
+        "fallback_note": fallback_note(shown_in, language),
         "registration": registration_text(occurrence, language),
         "cancelled": occurrence.cancelled,
         "link": occurrence.link or "",

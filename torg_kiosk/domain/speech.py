@@ -144,13 +144,22 @@ class Speaker:
     a sound card) or a :class:`~pathlib.Path` for a WAV file.
     """
 
-    def __init__(self, output: Output = "device", executable: str = ESPEAK) -> None:
+    def __init__(
+        self,
+        output: Output = "device",
+        executable: str = ESPEAK,
+        environment: dict[str, str] | None = None,
+    ) -> None:
+        """``environment``: extra variables for espeak-ng (``ALSA_CONFIG_PATH`` to name
+        another sound device)."""
         if not isinstance(output, Path) and output not in ("device", "discard"):
             raise ValueError(f"output must be 'device', 'discard' or a Path, not {output!r}")
         self._output = output
         self._executable = executable
+        self._environment = environment
         self._process: subprocess.Popen[bytes] | None = None
         self._volume = DEFAULT_VOLUME
+        self._failure: str | None = None
 
     @property
     def volume(self) -> int:
@@ -176,7 +185,31 @@ class Speaker:
 
     def speak(self, text: str, language: str) -> SpeakOutcome:
         """Stop any current speech and start reading ``text``; returns at once."""
+        return self._start(text, language, ssml=False)
+
+    def speak_ssml(self, document: str, language: str) -> SpeakOutcome:
+        """Like :meth:`speak`, for an SSML document (``espeak-ng -m``): each ``xml:lang``
+        inside it is read with that language's voice; ``language`` is the main voice."""
+        return self._start(document, language, ssml=True)
+
+    def failure(self) -> str | None:
+        """Why the last speech was not heard, once it has ended; None while it runs or when
+        it went well. espeak-ng exits 0 when the sound device is missing and only says so
+        on stderr, so that is read too."""
+        process = self._process
+        if process is None or process.poll() is None:
+            return self._failure
+        if self._failure is None:
+            errors = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+            problem = [line for line in errors.splitlines() if "error" in line.lower()]
+            if process.returncode not in (0, -signal.SIGTERM, -signal.SIGKILL):
+                problem.insert(0, f"espeak-ng exited with {process.returncode}")
+            self._failure = "; ".join(problem[:3]) if problem else ""
+        return self._failure or None
+
+    def _start(self, text: str, language: str, *, ssml: bool) -> SpeakOutcome:
         self.stop()
+        self._failure = None
         voice = voice_for(language, self._executable)
         if voice is None:
             return SpeakOutcome.NO_VOICE
@@ -184,17 +217,22 @@ class Speaker:
         if not text:
             return SpeakOutcome.NOTHING_TO_READ
         command = [self._executable, "-v", voice, "-a", str(self._volume), "-s", str(DEFAULT_RATE)]
+        if ssml:
+            command.append("-m")
         if isinstance(self._output, Path):
             command += ["-w", str(self._output)]
         elif self._output == "discard":
             command.append("--stdout")
         # "--" so a text starting with "-" is read, not taken as an option.
         command += ["--", text]
+        environment = {**os.environ, **self._environment} if self._environment else None
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            # Kept: a missing sound device shows only here (see failure()).
+            stderr=subprocess.PIPE,
+            env=environment,
             # Its own process group, so stop() also ends any audio helper it spawned.
             start_new_session=True,
         )
@@ -203,6 +241,8 @@ class Speaker:
     def stop(self) -> None:
         """Interrupt the current speech, if any. Safe to call at any time."""
         process, self._process = self._process, None
+        if process is not None and process.stderr is not None and process.poll() is not None:
+            process.stderr.close()
         if process is None or process.poll() is not None:
             return
         try:
@@ -213,6 +253,8 @@ class Speaker:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the current speech ends; True if it did. Not for the UI thread."""

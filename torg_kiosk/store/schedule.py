@@ -30,6 +30,7 @@ from torg_kiosk.store.views import DataFreshness as DataFreshness
 from torg_kiosk.store.views import OccurrenceView as OccurrenceView
 from torg_kiosk.store.views import SourceStatus as SourceStatus
 from torg_kiosk.store.views import in_language as in_language
+from torg_kiosk.store.views import shown_text as shown_text
 
 _SELECT_OCCURRENCES = f"SELECT {OCCURRENCES.column_list} FROM occurrences"
 _OccurrenceRow = OCCURRENCES.row_type

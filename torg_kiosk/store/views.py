@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from torg_kiosk.base.clock import OSLO
+from torg_kiosk.base.languages import pick_text
 from torg_kiosk.store.rows import decode_document
 
 
@@ -119,18 +120,28 @@ class OccurrenceView:
         return self.end <= now
 
     def text(self, field: str, language: str) -> tuple[str, bool]:
-        """(text, fell_back): the text in ``language``, else Norwegian with fell_back=True."""
+        """(text, fell_back): see :func:`in_language`."""
         return in_language(getattr(self, field), language)
+
+    def shown(self, field: str, language: str) -> tuple[str, str]:
+        """(text, the language it is in): see :func:`shown_text`."""
+        return shown_text(getattr(self, field), language)
+
+
+def shown_text(values: dict[str, str], language: str) -> tuple[str, str]:
+    """Feed text for a visitor who chose ``language``, and the language it is shown in.
+
+    The rule of :func:`torg_kiosk.base.languages.fallback_order`, the same as for the site
+    texts: nb ↔ nn, then English; any other language English first, then Norwegian.
+    """
+    return pick_text(values, language)
 
 
 def in_language(values: dict[str, str], language: str) -> tuple[str, bool]:
-    """Feed text in the visitor's ``language``, else in bokmål (then whatever there is).
-
-    Returns (text, fell_back); ``fell_back`` asks the screen for a small *Vises på norsk*.
-    """
-    if values.get(language):
-        return values[language], False
-    return values.get("nb") or next(iter(values.values()), ""), language != "nb"
+    """(text, fell_back) by :func:`shown_text`; ``fell_back`` asks the screen for the small
+    marker that says which language is shown (*Vises på engelsk*)."""
+    text, shown = shown_text(values, language)
+    return text, bool(text) and shown != language
 
 
 @dataclass(frozen=True)

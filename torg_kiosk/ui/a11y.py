@@ -14,12 +14,13 @@ import math
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
-from kivy.lang import Builder
+from kivy.lang import Builder, global_idmap
 from kivy.properties import ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from torg_kiosk.base.settings import PanelConfig
 from torg_kiosk.domain import accessibility
+from torg_kiosk.domain.i18n import N_
 
 
 def screen_panel(panel: PanelConfig, size=None) -> PanelConfig:
@@ -97,6 +98,16 @@ class AccessButtons(BoxLayout):
             target.add_widget(self)
 
 
+def read_button_text(reading: bool, more_to_read: bool) -> str:
+    """The read-aloud button's msgid: *Stopp opplesing* while it reads, *Les mer* while
+    more of the screen is left, else *Les opp*."""
+    if reading:
+        return N_("Stopp opplesing")
+    return N_("Les mer") if more_to_read else N_("Les opp")
+
+
+global_idmap["read_button_text"] = read_button_text
+
 Builder.load_string("""
 #:import _ torg_kiosk.domain.i18n.N_
 
@@ -113,7 +124,8 @@ Builder.load_string("""
         on_release: app.toggle_large_text()
     QuietButton:
         id: read_button
-        text: app.tr(_('Les opp'), app.language)
+        text: app.tr(read_button_text(app.reading, app.more_to_read), app.language)
+        selected: app.reading
         pos_hint: {'center_y': 0.5}
         on_release: app.read_screen_aloud()
 """)

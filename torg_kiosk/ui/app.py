@@ -30,7 +30,7 @@ from kivy.properties import (
 )
 from kivy.uix.screenmanager import NoTransition
 
-from torg_kiosk.domain import i18n, opening_hours, present
+from torg_kiosk.domain import i18n, opening_hours, present, viewing_distance
 from torg_kiosk.domain.i18n import CODES, DEFAULT
 from torg_kiosk.domain.i18n import language as language_info
 from torg_kiosk.domain.status import KioskStatus, kiosk_status
@@ -96,12 +96,21 @@ class KioskApp(App):
     # Large-text mode (kiosk.ui.a11y): labels never draw below text_floor (0 when off).
     large_text = BooleanProperty(False)
     text_floor = NumericProperty(0)
+    #: Font sizes legible from where people read them (torg_kiosk.domain.viewing_distance),
+    #: from the configured panel: Home's now & next titles from 2 m, list titles from 1 m.
+    home_title_px = NumericProperty(0)
+    list_title_px = NumericProperty(0)
     # Shown in the bottom bar instead of the status line, e.g. "no voice for this language".
     readaloud_notice = StringProperty("")
-    site = ObjectProperty(None)
     #: A caseworker can take a video call now: Home offers *Snakk med kommunen*, else
     #: *Bestill et digitalt møte* (see :meth:`talk_to_the_kommune`).
     calls_open = BooleanProperty(True)
+    #: Read-aloud is speaking (the button says *Stopp opplesing*), or has more of this
+    #: screen to read on the next tap (*Les mer*); see torg_kiosk.ui.readaloud.
+    reading = BooleanProperty(False)
+    more_to_read = BooleanProperty(False)
+    # rebind: kv rules that read through it (app.site.name) follow a new torg (use_site).
+    site = ObjectProperty(None, rebind=True)
 
     c_background = ListProperty([1, 1, 1, 1])
     c_surface = ListProperty([1, 1, 1, 1])
@@ -178,6 +187,7 @@ class KioskApp(App):
     def on_start(self) -> None:
         self.refresh_all()
         self.read_aloud.start()
+        self.manager.bind(current=self.read_aloud.forget)
         self.idle.start()
         self.health = KioskHealth(self)
         self.health.start()
@@ -251,6 +261,9 @@ class KioskApp(App):
         width, height = size
         self.u = theme.unit_scale(width, height)
         self.portrait = height > width
+        seen = a11y.screen_panel(self.kiosk.panel, size)
+        self.home_title_px = viewing_distance.font_px(viewing_distance.HOME_TITLES, seen)
+        self.list_title_px = viewing_distance.font_px(viewing_distance.LIST_TITLES, seen)
         self.on_large_text(self, self.large_text)
 
     # -- accessibility -----------------------------------------------------------------------
@@ -342,6 +355,17 @@ class KioskApp(App):
     def talk_to_the_kommune(self) -> None:
         """Home's *Snakk med kommunen* (or *Bestill et digitalt møte* outside hours)."""
         self.call_flow.begin()
+
+    def use_site(self, site) -> None:
+        """Show another torg (a :class:`~torg_kiosk.base.settings.SiteConfig`): its name,
+        texts, colours and programme. For a machine moved to another torg, and for tests
+        that walk all eight in one window."""
+        self.site = site
+        self.title = site.name
+        for name, value in theme.colours(site.theme).items():
+            setattr(self, name, value)
+        Window.clearcolor = self.c_background
+        self.refresh_all()
 
     def open_language_picker(self) -> None:
         LanguagePicker().open()

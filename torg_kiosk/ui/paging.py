@@ -38,6 +38,18 @@ class PageButton(ButtonBehavior, BoxLayout):
     direction = OptionProperty("down", options=("up", "down"))
     text = StringProperty("")
     disabled_colour = ListProperty([0.5, 0.5, 0.5, 1])
+    #: Right to left (kv: ``app.rtl``): the arrow stands after the word, at the right, where
+    #: an Arabic reader starts.
+    mirrored = BooleanProperty(False)
+
+    def on_mirrored(self, *_args) -> None:
+        self._trigger_layout()
+
+    def do_layout(self, *largs) -> None:
+        super().do_layout(*largs)
+        if self.mirrored:
+            for child in self.children:
+                child.x = self.x + self.right - child.right
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

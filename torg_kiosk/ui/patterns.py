@@ -8,6 +8,8 @@ from kivy.graphics import Color, Ellipse, Line, Mesh
 from kivy.properties import ListProperty, StringProperty
 from kivy.uix.widget import Widget
 
+from torg_kiosk.ui.identity import IDENTITY_DRAWERS
+
 
 class PatternBand(Widget):
     """The torg's own pattern, drawn low-contrast in a band that carries no text."""
@@ -88,6 +90,9 @@ def _draw_grid(x, y, width, height):
 
 
 PATTERN_DRAWERS = {
+    # Each torg's own picture (torg_kiosk.ui.identity); the abstract patterns below stay
+    # for site files written before them.
+    **IDENTITY_DRAWERS,
     "hills": _draw_hills,
     "waves": _draw_waves,
     "fjord": _draw_waves,

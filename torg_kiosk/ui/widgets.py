@@ -28,7 +28,7 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kivy.utils import escape_markup, get_hex_from_color
 
-from torg_kiosk.domain.bidi import display_text, has_rtl
+from torg_kiosk.domain.bidi import display_text, has_rtl, shorten_logical
 from torg_kiosk.domain.i18n import LANGUAGES, font_for, language
 from torg_kiosk.ui.a11y import AccessButtons, LargeText  # noqa: F401 (kv uses AccessButtons)
 
@@ -104,6 +104,8 @@ class BidiLabel(LargeText, Label):
     def texture_update(self, *largs):
         self._mirror_options()
         text = self.text
+        if self.rtl and self.shorten and self.text_size[0]:
+            return self._draw_shortened_logically(text, largs)
         if not has_rtl(text):
             return super().texture_update(*largs)
         if not self.markup:
@@ -113,6 +115,31 @@ class BidiLabel(LargeText, Label):
         opening, inner, closing = _MARKUP_EDGES.match(text).groups()
         visual = escape_markup(self._visual(_unescape_markup(inner)))
         self._draw_markup(f"{opening}{visual}{closing}")
+
+    def _draw_shortened_logically(self, text: str, largs) -> None:
+        """Right to left: shorten at the *logical* end, then reorder.
+
+        Kivy shortens the visual string, and from the left in Arabic: right for an Arabic
+        line, but a Latin title on the Arabic screen ("Datahjelp – hjelp med skjema") would
+        lose its first word. So the logical text is cut here to what fits, and drawn whole.
+        """
+        budget = self.text_size[0] - self.padding[0] - self.padding[2]
+
+        def fits(candidate: str) -> bool:
+            return self._label.get_extents(display_text(candidate, True))[0] <= budget
+
+        if not self.markup:
+            shown = shorten_logical(text, fits)
+            self._label.text = display_text(shown, True)
+            super().texture_update(*largs)
+        else:
+            opening, inner, closing = _MARKUP_EDGES.match(text).groups()
+            shown = shorten_logical(_unescape_markup(inner), fits)
+            visual = escape_markup(display_text(shown, True))
+            self._draw_markup(f"{opening}{visual}{closing}")
+        self.is_shortened = self.is_shortened or shown != (
+            _unescape_markup(_MARKUP_EDGES.match(text).group(2)) if self.markup else text
+        )
 
     def _mirror_options(self) -> None:
         options = self._label.options
@@ -182,6 +209,8 @@ class HeadingLabel(WrapLabel):
         lines = self._lines_to_show()
         self.cut = lines is not None
         if lines is None:
+            # The core label may still hold the lines cut at an earlier, narrower width.
+            self._label.text = self.text
             return super().texture_update(*largs)
         self._mirror_options()
         visual = display_text("\n".join(lines), self.rtl)
@@ -265,6 +294,14 @@ class RowDetailLabel(LineLabel):
     may_shorten = True
 
 
+class RowTitleLabel(LineLabel):
+    """A list row's title: one line, shortened at its logical end when it is long, because
+    a tap on the row opens the activity with the whole title (and read-aloud reads it
+    whole). ``may_shorten`` tells tests/ui/test_accessibility_ui.py so."""
+
+    may_shorten = True
+
+
 class WordLabel(BidiLabel):
     """A word or two on one line (▲ *Opp*): kv sets its width from :attr:`text_width`.
 
@@ -306,14 +343,29 @@ class MirrorBox(BoxLayout):
                 child.x = self.x + self.right - child.right
 
 
+class IconGlyph(Label):
+    """One icon of the kiosk's icon font (:mod:`torg_kiosk.domain.icons`), beside a word.
+
+    ``may_shorten`` and ``icon_only`` tell the layout tests it is a glyph, not text.
+    """
+
+    may_shorten = True
+    icon_only = True
+
+
 class BigButton(ButtonBehavior, BidiLabel):
-    """The main call to action: accent colour, big text, fires on release."""
+    """The main call to action: accent colour, big text, fires on release; ``icon`` (a code
+    point of :data:`torg_kiosk.domain.icons.ICONS`) stands at its start edge."""
+
+    icon = StringProperty("")
 
 
 class QuietButton(ButtonBehavior, BidiLabel):
-    """A secondary button (filters, Tilbake, Hjem); ``selected`` fills it."""
+    """A secondary button (filters, Tilbake, Hjem); ``selected`` fills it; ``icon`` stands
+    before the word."""
 
     selected = BooleanProperty(False)
+    icon = StringProperty("")
 
 
 class Card(BoxLayout):

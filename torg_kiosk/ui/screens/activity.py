@@ -118,6 +118,14 @@ class ActivityScreen(KioskScreen):
         super().on_leave(*args)
         self._opened_key = ""  # the next visit opens at the first page, even of this activity
 
+    def speech_script(self, language: str):
+        """Title, day and time, room, registration, description."""
+        from torg_kiosk.domain import read_aloud
+
+        schedule = self.app.schedule
+        occurrence = schedule.occurrence(self.key) if (schedule and self.key) else None
+        return read_aloud.activity_script(occurrence, language) if occurrence else None
+
     def spoken_text(self, language: str) -> str:
         """Title, time, room and description; "AVLYST" first when it is cancelled."""
         banner = self.ids.cancelled_banner.text if self.cancelled else ""

@@ -23,6 +23,12 @@ class ContactScreen(KioskScreen):
     reason = StringProperty("")
     notice = StringProperty("")
 
+    def speech_script(self, language: str):
+        """When the staff are in, and the number to call."""
+        from torg_kiosk.domain import read_aloud
+
+        return read_aloud.contact_script(self.app.site, self.app.now(), language)
+
     def refresh(self) -> None:
         app = self.app
         self.notice = fallback_notice(self.reason, app.language)

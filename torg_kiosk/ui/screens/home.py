@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
 from kivy.lang import Builder
 from kivy.properties import (
     BooleanProperty,
@@ -18,8 +20,9 @@ from kivy.uix.boxlayout import BoxLayout
 
 from torg_kiosk.domain import hours_view, now_next, present
 from torg_kiosk.domain import notices as notices_of
+from torg_kiosk.domain.bidi import display_text
 from torg_kiosk.ui.screens.base import KioskScreen
-from torg_kiosk.ui.widgets import MirrorBox, WrapLabel, text_width
+from torg_kiosk.ui.widgets import HeadingLabel, MirrorBox, WrapLabel, text_width
 
 #: A visitor reads a few lines at a glance; more would push the buttons off a small screen.
 MAX_NOW_ROWS = 3
@@ -28,6 +31,8 @@ MAX_NOW_ROWS_LARGE_TEXT = 2
 #: Portrait with large text ("tight"): the services card takes the full width and the
 #: announcements go below it, so now & next keeps one row.
 MAX_NOW_ROWS_TIGHT = 1
+#: Portrait: titles sized for 2 m take room; two rows and the cards below still fit.
+MAX_NOW_ROWS_PORTRAIT = 2
 #: Announcements read per refresh: closures first, the rest take turns (a feed can hold more).
 MAX_ANNOUNCEMENTS = 50
 
@@ -44,6 +49,11 @@ class NowRow(ButtonBehavior, BoxLayout):
     cancelled = BooleanProperty(False)
 
 
+class NowTitle(HeadingLabel):
+    """A *now & next* title: wraps to two lines, and only a longer one ends in "…"
+    (``may_shorten``: a tap on the row opens the activity with the whole title)."""
+
+
 class HomeScreen(KioskScreen):
     clock_text = StringProperty("")
     date_text = StringProperty("")
@@ -58,6 +68,8 @@ class HomeScreen(KioskScreen):
     #: Lines for the torg's character sentence: two when tight, or when one line is too
     #: narrow for it (a long English fallback in portrait), rather than an ellipsis.
     character_lines = NumericProperty(1)
+    #: The torg name's font size when it must be drawn smaller to fit; 0: as designed.
+    name_font_size = NumericProperty(0)
 
     _ticker = None
     _rotation = None
@@ -82,7 +94,24 @@ class HomeScreen(KioskScreen):
             font_name=self._trigger_character_lines,
         )
         self.bind(tight=self._trigger_character_lines)
+        fit_name = Clock.create_trigger(self._fit_site_name)
+        self.ids.site_name.bind(width=fit_name, text=fit_name, font_name=fit_name)
+        self.app.bind(u=fit_name)
         self._watch_notices()
+        self._watch_now_rows()
+
+    def _fit_site_name(self, *_args) -> None:
+        """The torg's name is never shortened: drawn smaller (to 0.7 of its size) when the
+        header is too narrow for it."""
+        label = self.ids.site_name
+        designed = 66 * self.app.u
+        probe = CoreLabel(font_size=designed, font_name=label.font_name, bold=True)
+        width = probe.get_extents(display_text(label.text, label.rtl))[0]
+        room = label.width - label.padding[0] - label.padding[2]
+        if width <= room or room <= 1:
+            self.name_font_size = 0
+        else:
+            self.name_font_size = max(designed * 0.7, designed * room / width * 0.97)
 
     def _update_character_lines(self, *_args) -> None:
         label = self.ids.character
@@ -91,7 +120,9 @@ class HomeScreen(KioskScreen):
             return
         width = text_width(label)
         room = label.width - label.padding[0] - label.padding[2]
-        self.character_lines = 2 if width > room else 1
+        # Up to three lines (a long translation in large text), never an ellipsis.
+        needed = math.ceil(width / room * 1.05) if room > 1 else 1
+        self.character_lines = max(1, min(3, needed))
 
     def _update_tight(self, *_args) -> None:
         self.tight = self.app.portrait and self.app.large_text
@@ -134,6 +165,8 @@ class HomeScreen(KioskScreen):
         else:
             if self.tight:
                 limit = MAX_NOW_ROWS_TIGHT
+            elif app.portrait and not app.large_text:
+                limit = MAX_NOW_ROWS_PORTRAIT
             else:
                 limit = MAX_NOW_ROWS_LARGE_TEXT if app.large_text else MAX_NOW_ROWS
             # Only what can be shown is read: a day of 50,000 activities costs as little.
@@ -170,6 +203,18 @@ class HomeScreen(KioskScreen):
         self._fill_now_and_next(now_rows, language)
         self._fill_services(services)
         self._fill_notices(notices)
+
+    def speech_script(self, language: str):
+        """The torg, whether it is open, then now & next (torg_kiosk.domain.read_aloud)."""
+        from torg_kiosk.domain import read_aloud
+
+        app = self.app
+        running, upcoming = [], []
+        if app.schedule is not None and app.has_programme:
+            running, upcoming = app.schedule.now_and_next(app.site.id, app.now())
+        return read_aloud.home_script(
+            app.site, running, upcoming, app.now(), language, app.closures()
+        )
 
     def _fill_now_and_next(self, rows: list[dict] | None, language: str) -> None:
         box = self.ids.now_box
@@ -222,6 +267,39 @@ class HomeScreen(KioskScreen):
         card.bind(height=trigger)
         card.parent.bind(height=trigger)
 
+    def _watch_now_rows(self) -> None:
+        trigger = Clock.create_trigger(self._trim_now_rows)
+        card = self.ids.now_box.parent
+        card.bind(height=trigger)
+        card.parent.bind(height=trigger)
+        for child in card.parent.children:
+            child.bind(height=trigger)
+        self.ids.notices_card.bind(height=trigger)
+
+    def _trim_now_rows(self, *_args) -> None:
+        """Drop the last now & next row while the body is taller than its room (titles
+        sized to be read from the door, two-line titles, long translations): in landscape
+        the card beside the others, in portrait the cards stacked. The first row stays."""
+        box, notices = self.ids.now_box, self.ids.notices_box
+        card = box.parent
+        body = card.parent
+        room = body.height - body.padding[1] - body.padding[3]
+        if self.app.portrait:
+            stacked = [child for child in body.children if child.size_hint_y is None]
+            needed = sum(child.height for child in stacked) + body.spacing * (len(stacked) - 1)
+        else:
+            needed = card.height
+        if needed <= room + 1:
+            return
+        # Portrait: only the announcements give way (one stays); trimming rows there on a
+        # height seen mid-layout left a third of the screen empty, so portrait shows at
+        # most MAX_NOW_ROWS_PORTRAIT rows instead.
+        if self.app.portrait:
+            if len(notices.children) > 1:
+                notices.remove_widget(notices.children[0])
+        elif len(box.children) > 1:
+            box.remove_widget(box.children[0])
+
     def _trim_notices(self, *_args) -> None:
         """Landscape: while the card is taller than its room, the rotating notice gives way
         (never a pinned one: a closure is never cut).
@@ -248,16 +326,24 @@ class ServiceLine(MirrorBox):
     #: and no wider: the name gets the rest, so a long name ("The café on the torg") fits.
     hours_width = NumericProperty(0)
 
+    #: Lines the name needs beside the hours: 2 when one is too narrow for it.
+    name_lines = NumericProperty(1)
+
     def on_kv_post(self, base_widget) -> None:
         super().on_kv_post(base_widget)
         label = self.ids.hours_label
         trigger = Clock.create_trigger(self._measure_hours)
         label.bind(text=trigger, font_size=trigger, font_name=trigger, bold=trigger)
+        name = self.ids.service_name
+        name.bind(width=trigger, text=trigger, font_size=trigger, font_name=trigger)
         self._measure_hours()
 
     def _measure_hours(self, *_args) -> None:
         label = self.ids.hours_label
         self.hours_width = text_width(label) + 8
+        name = self.ids.service_name
+        # Measured apart from the label's own size, so the answer never feeds back into it.
+        self.name_lines = 2 if name.width > 1 and text_width(name) > name.width else 1
 
 
 class NoticeTurns(MirrorBox):

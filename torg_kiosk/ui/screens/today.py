@@ -19,6 +19,7 @@ from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from torg_kiosk.domain import paging, present
 from torg_kiosk.domain.day_rows import WINDOW_ROWS, DayAnswer, DayReader, DayRequest, DayRows
 from torg_kiosk.domain.i18n import N_, tr
+from torg_kiosk.domain.icons import category_icon
 from torg_kiosk.store.database import StoreError
 from torg_kiosk.ui.screens.base import KioskScreen
 from torg_kiosk.ui.widgets import QuietButton
@@ -47,6 +48,18 @@ class TodayScreen(KioskScreen):
     _shown: DayRows | None = None
     # What the rows shown (or asked for) were read with: a refresh with the same reads nothing.
     _stamp: tuple | None = None
+
+    def speech_script(self, language: str):
+        """How many activities today, then each as the list shows them."""
+        from torg_kiosk.domain import read_aloud
+
+        app = self.app
+        if app.schedule is None or not app.has_programme:
+            return None
+        now = app.now()
+        items = app.schedule.today(app.site.id, now, category=self.category or None)
+        return read_aloud.today_script(items, now, language)
+
     _filters_shown = None
 
     def on_kv_post(self, base_widget) -> None:
@@ -233,7 +246,12 @@ class TodayScreen(KioskScreen):
         ]
         for category, label in options:
             box.add_widget(
-                CategoryButton(category=category, text=label, selected=category == self.category)
+                CategoryButton(
+                    category=category,
+                    text=label,
+                    icon=category_icon(category) if category else "",
+                    selected=category == self.category,
+                )
             )
 
 

@@ -1,0 +1,215 @@
+"""What "Les opp" says on each screen, built from the view models, not from the widgets.
+
+A :class:`Script` is a short summary first (*Heggedal innbyggertorg. Åpent til 16. Nå:
+Innbyggerservice på skjerm, til 15.*), then the items in reading order, each a
+:class:`Part` that knows which row it reads (so the screen can highlight it). No button
+words, no markup. Every :class:`Phrase` carries its own language: a bokmål title inside an
+Arabic reading is a bokmål phrase, and :func:`ssml` gives it the bokmål voice.
+
+:func:`first_reading` keeps what fits in :data:`HOME_SECONDS` (at the speaker's rate);
+the rest is read on a second tap (:func:`more_reading`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from xml.sax.saxutils import escape, quoteattr
+
+from torg_kiosk.domain import opening_hours, present
+from torg_kiosk.domain.i18n import N_, tr
+from torg_kiosk.domain.speech import DEFAULT_RATE, VOICES
+
+#: Home's first reading stays under this (a visitor at the door waits no longer).
+HOME_SECONDS = 20.0
+#: What the screen shows while it reads, and when the sound does not work.
+READING_NOTICE = N_("Leser opp …")
+SOUND_FAILED_NOTICE = N_("Lyd virker ikke på denne skjermen — si fra i skranken")
+#: The read-aloud button while more of the screen is left to read.
+READ_MORE = N_("Les mer")
+#: A pause between two items, in SSML.
+ITEM_BREAK = '<break time="400ms"/>'
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One thing read as a whole: the summary, or one item (``key``: the row it reads)."""
+
+    phrases: tuple[Phrase, ...]
+    key: str = ""
+
+    @property
+    def text(self) -> str:
+        return " ".join(phrase.text for phrase in self.phrases)
+
+
+@dataclass(frozen=True)
+class Script:
+    """A screen's reading: ``parts[0]`` is the summary, the rest the items in order."""
+
+    parts: tuple[Part, ...] = field(default_factory=tuple)
+
+    @property
+    def text(self) -> str:
+        """The reading as plain text, one part a line (golden files, logs)."""
+        return "\n".join(part.text for part in self.parts)
+
+
+def _say(language: str, msgid: str, **values) -> Phrase:
+    return Phrase(tr(msgid, language, **values), language)
+
+
+def _sentence(*phrases: Phrase) -> Part:
+    return Part(tuple(phrase for phrase in phrases if phrase.text))
+
+
+def seconds_to_read(part: Part, rate: int = DEFAULT_RATE) -> float:
+    """About how long espeak-ng takes for ``part`` at ``rate`` words a minute."""
+    words = sum(len(phrase.text.split()) for phrase in part.phrases)
+    return words * 60.0 / rate + 0.4  # and the pause after it
+
+
+def first_reading(script: Script, budget: float = HOME_SECONDS) -> Script:
+    """The summary and the items that fit in ``budget`` seconds (at least one item)."""
+    kept, used = [], 0.0
+    for index, part in enumerate(script.parts):
+        used += seconds_to_read(part)
+        if index >= 2 and used > budget:
+            break
+        kept.append(part)
+    return Script(tuple(kept))
+
+
+def more_reading(script: Script, budget: float = HOME_SECONDS) -> Script:
+    """What :func:`first_reading` left out, for a second tap; empty when nothing was."""
+    first = first_reading(script, budget)
+    return Script(script.parts[len(first.parts) :])
+
+
+# --- the screens ----------------------------------------------------------------------
+
+
+def _open_sentence(site, now: datetime, language: str, closures=()) -> Phrase:
+    """Whether the torg is open, by the one rule every screen states (holidays, the closed
+    eves and the feed's closures included: torg_kiosk.domain.opening_hours)."""
+    state = opening_hours.state_at(site, now, closures)
+    if isinstance(state, opening_hours.Open):
+        until = state.until.astimezone(now.tzinfo).time() if now.tzinfo else state.until.time()
+        return _say(language, N_("Åpent til {time}."), time=present.hour_text(until))
+    return _say(language, N_("Stengt nå."))
+
+
+def home_script(site, running, upcoming, now: datetime, language: str, closures=()) -> Script:
+    """The torg, whether it is open, then *now & next*: what is on, until when, where."""
+    opened = _open_sentence(site, now, language, closures)
+    parts = [_sentence(Phrase(f"{site.name}.", "nb"), opened)]
+    for occurrence in running:
+        title, shown_in = occurrence.shown("title", language)
+        parts.append(
+            Part(
+                (
+                    _say(language, N_("Nå:")),
+                    Phrase(f"{title},", shown_in),
+                    _say(language, N_("til {time}."), time=present.clock_text(occurrence.end)),
+                ),
+                occurrence.key,
+            )
+        )
+    for occurrence in upcoming:
+        title, shown_in = occurrence.shown("title", language)
+        parts.append(
+            Part(
+                (
+                    _say(language, N_("Klokka {time}:"), time=present.clock_text(occurrence.start)),
+                    Phrase(f"{title}.", shown_in),
+                ),
+                occurrence.key,
+            )
+        )
+    return Script(tuple(parts))
+
+
+def _item(occurrence, language: str) -> Part:
+    title, shown_in = occurrence.shown("title", language)
+    start, end = present.clock_text(occurrence.start), present.clock_text(occurrence.end)
+    phrases = [_say(language, N_("Fra {start} til {end}:"), start=start, end=end)]
+    if occurrence.cancelled:
+        phrases.append(_say(language, N_("Avlyst:")))
+    phrases.append(Phrase(f"{title}.", shown_in))
+    if occurrence.room:
+        # Rooms are named by the feed in Norwegian.
+        phrases.append(Phrase(f"{occurrence.room}.", "nb"))
+    return Part(tuple(phrases), occurrence.key)
+
+
+def today_script(occurrences, now: datetime, language: str) -> Script:
+    """How many activities there are today, then each: time, cancelled or not, title, room."""
+    summary = _sentence(
+        _say(
+            language,
+            N_("I dag, {day}. Aktiviteter: {count}."),
+            day=present.day_text(now.date(), language),
+            count=len(occurrences),
+        )
+    )
+    return Script((summary, *(_item(occurrence, language) for occurrence in occurrences)))
+
+
+def activity_script(occurrence, language: str) -> Script:
+    """One activity: title, day and time, room, registration, then its description."""
+    title, title_in = occurrence.shown("title", language)
+    description, description_in = occurrence.shown("description", language)
+    start, end = present.clock_text(occurrence.start), present.clock_text(occurrence.end)
+    summary = [Phrase(f"{title}.", title_in)]
+    if occurrence.cancelled:
+        summary.insert(0, _say(language, N_("Avlyst:")))
+    summary += [
+        Phrase(present.day_text(occurrence.start.date(), language) + ",", language),
+        _say(language, N_("fra {start} til {end}."), start=start, end=end),
+    ]
+    parts = [_sentence(*summary)]
+    if occurrence.room:
+        parts.append(_sentence(Phrase(f"{occurrence.room}.", "nb")))
+    parts.append(_sentence(Phrase(present.registration_text(occurrence, language), language)))
+    if description:
+        parts.append(_sentence(Phrase(description, description_in)))
+    return Script(tuple(parts))
+
+
+def contact_script(site, now: datetime, language: str) -> Script:
+    """When the staff are in, and the number to call."""
+    desk = site.innbyggerservice
+    return Script(
+        (
+            _sentence(_say(language, N_("Snakk med kommunen."))),
+            _sentence(Phrase(present.staffed_text(desk.staffed_hours, now, language), language)),
+            _sentence(_say(language, N_("Ring oss: {phone}."), phone=desk.phone)),
+        )
+    )
+
+
+# --- for espeak-ng ----------------------------------------------------------------------
+
+
+def voice_language(language: str) -> str:
+    """The espeak-ng voice a phrase in ``language`` is read with (nynorsk: the bokmål one)."""
+    return VOICES.get(language) or language
+
+
+def ssml(script: Script, language: str) -> str:
+    """The reading as SSML for ``espeak-ng -m``: every phrase in its own language's voice."""
+    body = []
+    for part in script.parts:
+        sentences = "".join(
+            f"<s xml:lang={quoteattr(voice_language(phrase.language))}>{escape(phrase.text)}</s>"
+            for phrase in part.phrases
+        )
+        body.append(f"<p>{sentences}</p>")
+    lang = quoteattr(voice_language(language))
+    return f'<speak version="1.0" xml:lang={lang}>{ITEM_BREAK.join(body)}</speak>'
