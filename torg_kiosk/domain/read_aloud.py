@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from torg_kiosk.domain import opening_hours, present
+from torg_kiosk.domain import hours_view, opening_hours, present
 from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.domain.speech import DEFAULT_RATE, VOICES
 
@@ -182,13 +182,15 @@ def activity_script(occurrence, language: str) -> Script:
     return Script(tuple(parts))
 
 
-def contact_script(site, now: datetime, language: str) -> Script:
-    """When the staff are in, and the number to call."""
+def contact_script(site, now: datetime, language: str, closures=()) -> Script:
+    """When the staff are in (through the one opening-hours rule, as the screen says it),
+    and the number to call."""
     desk = site.innbyggerservice
+    staffed = hours_view.staffed_line(site, now, closures, language).text
     return Script(
         (
             _sentence(_say(language, N_("Snakk med kommunen."))),
-            _sentence(Phrase(present.staffed_text(desk.staffed_hours, now, language), language)),
+            _sentence(Phrase(staffed, language)),
             _sentence(_say(language, N_("Ring oss: {phone}."), phone=desk.phone)),
         )
     )

@@ -27,7 +27,9 @@ class ContactScreen(KioskScreen):
         """When the staff are in, and the number to call."""
         from torg_kiosk.domain import read_aloud
 
-        return read_aloud.contact_script(self.app.site, self.app.now(), language)
+        return read_aloud.contact_script(
+            self.app.site, self.app.now(), language, self.app.closures()
+        )
 
     def refresh(self) -> None:
         app = self.app
