@@ -55,6 +55,8 @@ def test_every_screen_has_the_button_and_it_reads_the_screen(ui, reader, name, t
     spoken = ui.app.read_aloud.last_text
     assert spoken.strip()
     assert "Les opp" not in spoken  # button words are not read as content
+    # The parts are spoken one after the other: the reading is over when the app says so.
+    ui.wait_until(lambda: not ui.app.reading, timeout=90, what="the reading to end")
     assert reader.wait(timeout=60)
     assert reader_output.exists() and reader_output.stat().st_size > 1000
 
@@ -179,3 +181,34 @@ def test_the_volume_goes_back_to_the_default_for_the_next_visitor(ui):
     ui.app.idle.visitor.forget_visitor()
     assert ui.app.read_aloud.speaker.volume == DEFAULT_VOLUME
     ui.frames(3)
+
+
+def test_the_parts_are_read_one_by_one_and_the_row_being_read_is_outlined(ui, reader):
+    from kivy.graphics import Color
+
+    from torg_kiosk.domain.read_aloud import first_reading
+
+    show(ui, "today")
+    app = ui.app
+    expected = [part.key for part in first_reading(ui.screen.speech_script("nb")).parts]
+    assert len([key for key in expected if key]) >= 2  # the summary, then rows
+    heard = []
+    app.bind(reading_key=lambda _app, key: heard.append(key))
+    ui.tap(bar(ui).ids.read_button)
+    ui.wait_until(lambda: not app.reading, timeout=90, what="the whole first reading")
+    # Every part in order (the summary has no row), then nothing marked.
+    assert [key for key in heard if key] == [key for key in expected if key]
+    assert heard[-1] == "" and app.reading_key == ""
+
+    rows = [widget for widget in ui.screen.walk() if type(widget).__name__ == "OccurrenceRow"]
+    outline = {
+        row.key: [i for i in row.canvas.after.children if isinstance(i, Color)][-1] for row in rows
+    }
+    first, second = expected[1], expected[2]
+    app.reading_key = first
+    ui.frames(1)  # kv applies canvas instructions' bindings on the next frame
+    assert list(outline[first].rgba) == list(app.c_accent)
+    assert outline[second].rgba[3] == 0
+    app.reading_key = ""
+    ui.frames(1)
+    assert outline[first].rgba[3] == 0

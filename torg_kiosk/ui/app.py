@@ -109,6 +109,8 @@ class KioskApp(App):
     #: screen to read on the next tap (*Les mer*); see torg_kiosk.ui.readaloud.
     reading = BooleanProperty(False)
     more_to_read = BooleanProperty(False)
+    #: The key of the row being read aloud now ("" when none): that row is outlined.
+    reading_key = StringProperty("")
     # rebind: kv rules that read through it (app.site.name) follow a new torg (use_site).
     site = ObjectProperty(None, rebind=True)
 

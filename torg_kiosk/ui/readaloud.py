@@ -6,7 +6,9 @@ SSML so every phrase has its own language's voice. The first tap reads what fits
 20 seconds; the button then says *Les mer* and the next tap reads the rest. Other screens
 read their visible labels top to bottom (``spoken_text``).
 
-While it speaks the bottom bar says *Leser opp …* and the button *Stopp opplesing*; any
+The parts are spoken one after the other, and the row being read (``app.reading_key``, the
+part's key) is outlined on the screen. While it speaks the bottom bar says *Leser opp …*
+and the button *Stopp opplesing*; any
 touch anywhere stops it (that touch does not start it again). When espeak-ng could not be
 heard (no sound device: it exits 0 and only complains on stderr), the bar says so in words
 and the log has why. A language without an espeak-ng voice (Somali) is never read with a
@@ -28,6 +30,7 @@ from torg_kiosk.domain.i18n import tr
 from torg_kiosk.domain.read_aloud import (
     READING_NOTICE,
     SOUND_FAILED_NOTICE,
+    Script,
     first_reading,
     more_reading,
     ssml,
@@ -76,6 +79,8 @@ class ReadAloud:
         self._stopped_by_this_touch = False
         self._poll = None
         self._language = "nb"
+        #: The parts of the reading still to speak, after the one being spoken.
+        self._queue = []
 
     def start(self) -> None:
         Window.bind(on_touch_down=self._on_touch_down, on_touch_up=self._on_touch_up)
@@ -117,13 +122,15 @@ class ReadAloud:
             self.last_outcome = self.speaker.speak(self.last_text, language)
         else:
             if self._more is not None and self._more_screen is screen:
-                part, self._more = self._more, None
+                reading, self._more = self._more, None
             else:
-                part, rest = first_reading(script), more_reading(script)
+                reading, rest = first_reading(script), more_reading(script)
                 self._more = rest if rest.parts else None
                 self._more_screen = screen
-            self.last_text = part.text
-            self.last_outcome = self.speaker.speak_ssml(ssml(part, language), language)
+            self.last_text = reading.text
+            # One part at a time, so the screen can mark the item being read.
+            self._queue = list(reading.parts)
+            self.last_outcome = self._speak_next(app)
         app.more_to_read = self._more is not None
         if self.last_outcome is SpeakOutcome.NO_VOICE:
             return no_voice_message(language)
@@ -134,6 +141,12 @@ class ReadAloud:
             self._poll = Clock.schedule_interval(self._check, POLL_SECONDS)
         return tr(READING_NOTICE, language)
 
+    def _speak_next(self, app) -> SpeakOutcome:
+        """Start the next part of the reading, and mark its row (``app.reading_key``)."""
+        part = self._queue.pop(0)
+        app.reading_key = part.key
+        return self.speaker.speak_ssml(ssml(Script((part,)), self._language), self._language)
+
     def forget(self, *_args) -> None:
         """Another screen, or the visitor left: nothing more to read from the last one."""
         self._more = None
@@ -143,8 +156,12 @@ class ReadAloud:
         if self.speaker.is_speaking:
             return
         app = App.get_running_app()
-        self._finished(app)
         failure = self.speaker.failure()
+        if not failure and self._queue:
+            if self._speak_next(app) is SpeakOutcome.STARTED:
+                return
+            failure = self.speaker.failure() or "espeak-ng did not start for the next part"
+        self._finished(app)
         if failure:
             log.error("Read-aloud could not be heard: %s", failure)
             app.readaloud_notice = tr(SOUND_FAILED_NOTICE, self._language)
@@ -152,7 +169,9 @@ class ReadAloud:
             app.readaloud_notice = ""
 
     def _finished(self, app) -> None:
+        self._queue = []
         app.reading = False
+        app.reading_key = ""
         if self._poll is not None:
             self._poll.cancel()
             self._poll = None
