@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -22,7 +21,7 @@ from torg_kiosk.domain import hours_view, now_next, present
 from torg_kiosk.domain import notices as notices_of
 from torg_kiosk.domain.bidi import display_text
 from torg_kiosk.ui.screens.base import KioskScreen
-from torg_kiosk.ui.widgets import HeadingLabel, MirrorBox, WrapLabel, text_width
+from torg_kiosk.ui.widgets import HeadingLabel, MirrorBox, WrapLabel
 
 #: A visitor reads a few lines at a glance; more would push the buttons off a small screen.
 MAX_NOW_ROWS = 3
@@ -33,6 +32,9 @@ MAX_NOW_ROWS_LARGE_TEXT = 2
 MAX_NOW_ROWS_TIGHT = 1
 #: Portrait: titles sized for 2 m take room; two rows and the cards below still fit.
 MAX_NOW_ROWS_PORTRAIT = 2
+#: A service's hours take at most this share of its line beside the name; longer ones go
+#: under it (Somali *xiran hadda, wuxuu furmayaa 10*), so the name is never squeezed out.
+HOURS_SHARE = 0.45
 #: Announcements read per refresh: closures first, the rest take turns (a feed can hold more).
 MAX_ANNOUNCEMENTS = 50
 
@@ -49,6 +51,11 @@ class NowRow(ButtonBehavior, BoxLayout):
     cancelled = BooleanProperty(False)
 
 
+class NowPlace(HeadingLabel):
+    """A *now & next* row's room and language marker: wraps, and only past two lines ends
+    in "…" (a tap on the row opens the activity, which shows them whole)."""
+
+
 class NowTitle(HeadingLabel):
     """A *now & next* title: wraps to two lines, and only a longer one ends in "…"
     (``may_shorten``: a tap on the row opens the activity with the whole title)."""
@@ -63,15 +70,18 @@ class HomeScreen(KioskScreen):
     torg_open = BooleanProperty(False)
     staffed = StringProperty("")
     staffed_now = BooleanProperty(False)
-    #: Portrait and large text at once: the kv stacks the cards and wraps the header.
+    #: Portrait and large text at once: the kv stacks the cards.
     tight = BooleanProperty(False)
-    #: Lines for the torg's character sentence: two when tight, or when one line is too
-    #: narrow for it (a long English fallback in portrait), rather than an ellipsis.
-    character_lines = NumericProperty(1)
+    #: Large text: the torg's hours take the greeting's place in the header.
+    hours_in_header = BooleanProperty(False)
+    #: The torg's character sentence; the first thing in the header to give way when the
+    #: cards below need its room (see _trim_now_rows).
+    show_character = BooleanProperty(True)
     #: The torg name's font size when it must be drawn smaller to fit; 0: as designed.
     name_font_size = NumericProperty(0)
 
     _ticker = None
+    _spare = None
     _rotation = None
     _shown = None
     _rotating_label = None
@@ -84,16 +94,10 @@ class HomeScreen(KioskScreen):
 
     def on_kv_post(self, base_widget) -> None:
         super().on_kv_post(base_widget)
+        # Held here, not only in ids (a weak proxy): out of the tree in landscape, it must live.
+        self._spare = self.ids.body_spare.__self__
         self.app.bind(portrait=self._update_tight, large_text=self._update_tight)
         self._update_tight()
-        self._trigger_character_lines = Clock.create_trigger(self._update_character_lines)
-        self.ids.character.bind(
-            width=self._trigger_character_lines,
-            text=self._trigger_character_lines,
-            font_size=self._trigger_character_lines,
-            font_name=self._trigger_character_lines,
-        )
-        self.bind(tight=self._trigger_character_lines)
         fit_name = Clock.create_trigger(self._fit_site_name)
         self.ids.site_name.bind(width=fit_name, text=fit_name, font_name=fit_name)
         self.app.bind(u=fit_name)
@@ -113,19 +117,18 @@ class HomeScreen(KioskScreen):
         else:
             self.name_font_size = max(designed * 0.7, designed * room / width * 0.97)
 
-    def _update_character_lines(self, *_args) -> None:
-        label = self.ids.character
-        if self.tight:
-            self.character_lines = 2
-            return
-        width = text_width(label)
-        room = label.width - label.padding[0] - label.padding[2]
-        # Up to three lines (a long translation in large text), never an ellipsis.
-        needed = math.ceil(width / room * 1.05) if room > 1 else 1
-        self.character_lines = max(1, min(3, needed))
+    def _place_spare(self) -> None:
+        spare, body = self._spare, self.ids.body.__self__
+        if self.app.portrait and spare.parent is None:
+            body.add_widget(spare)  # last: under the cards
+        elif not self.app.portrait and spare.parent is body:
+            body.remove_widget(spare)
 
     def _update_tight(self, *_args) -> None:
+        self._place_spare()
         self.tight = self.app.portrait and self.app.large_text
+        self.hours_in_header = self.app.large_text
+        self.show_character = True
         # More room or less: the announcements _trim_notices dropped may fit again.
         self._shown = None
         if self.app.schedule is not None:
@@ -200,6 +203,7 @@ class HomeScreen(KioskScreen):
         if shown == self._shown:
             return
         self._shown = shown
+        self.show_character = True
         self._fill_now_and_next(now_rows, language)
         self._fill_services(services)
         self._fill_notices(notices)
@@ -275,30 +279,42 @@ class HomeScreen(KioskScreen):
         for child in card.parent.children:
             child.bind(height=trigger)
         self.ids.notices_card.bind(height=trigger)
+        self.ids.services_card.bind(height=trigger)
 
-    def _trim_now_rows(self, *_args) -> None:
-        """Drop the last now & next row while the body is taller than its room (titles
-        sized to be read from the door, two-line titles, long translations): in landscape
-        the card beside the others, in portrait the cards stacked. The first row stays."""
-        box, notices = self.ids.now_box, self.ids.notices_box
-        card = box.parent
-        body = card.parent
+    def _body_overflow(self) -> float:
+        """How many pixels the body's cards need beyond their room (0 or less: they fit).
+        Landscape: the tallest card beside the others; portrait: the cards stacked."""
+        body = self.ids.body
         room = body.height - body.padding[1] - body.padding[3]
         if self.app.portrait:
             stacked = [child for child in body.children if child.size_hint_y is None]
             needed = sum(child.height for child in stacked) + body.spacing * (len(stacked) - 1)
         else:
-            needed = card.height
-        if needed <= room + 1:
+            # The announcements give way on their own (_trim_notices).
+            needed = max(self.ids.now_box.parent.height, self.ids.services_card.height)
+        return needed - room
+
+    def _trim_now_rows(self, *_args) -> None:
+        """While the cards are taller than their room (titles sized to be read from the door,
+        two-line titles, long translations, large text), give way one step at a time: the
+        rotating announcement (portrait; never a pinned one), now & next rows after the
+        first (landscape), then the torg's character sentence (its name and hours stay).
+        Services and pinned announcements are never dropped."""
+        if self._body_overflow() <= 1:
             return
-        # Portrait: only the announcements give way (one stays); trimming rows there on a
-        # height seen mid-layout left a third of the screen empty, so portrait shows at
-        # most MAX_NOW_ROWS_PORTRAIT rows instead.
-        if self.app.portrait:
-            if len(notices.children) > 1:
-                notices.remove_widget(notices.children[0])
-        elif len(box.children) > 1:
+        box, notices = self.ids.now_box, self.ids.notices_box
+        label = self._rotating_label
+        rotating_shown = label is not None and label.parent is notices
+        if self.app.portrait and rotating_shown and len(notices.children) > 1:
+            notices.remove_widget(label)
+            return
+        if not self.app.portrait and len(box.children) > 1:
             box.remove_widget(box.children[0])
+            return
+        # Portrait trims no rows on a height seen mid-layout (that left a third of the
+        # screen empty): it shows at most MAX_NOW_ROWS_PORTRAIT rows instead.
+        if self.show_character:
+            self.show_character = False
 
     def _trim_notices(self, *_args) -> None:
         """Landscape: while the card is taller than its room, the rotating notice gives way
@@ -322,28 +338,19 @@ class ServiceLine(MirrorBox):
     name = StringProperty("")
     hours = StringProperty("")
     closed = BooleanProperty(False)
-    #: The hours column is as wide as its text ("09–14" or "08:30–15:30", at any text size)
-    #: and no wider: the name gets the rest, so a long name ("The café on the torg") fits.
-    hours_width = NumericProperty(0)
-
-    #: Lines the name needs beside the hours: 2 when one is too narrow for it.
-    name_lines = NumericProperty(1)
+    #: The hours under the name: they would take more than :data:`HOURS_SHARE` of the line.
+    stacked = BooleanProperty(False)
 
     def on_kv_post(self, base_widget) -> None:
         super().on_kv_post(base_widget)
-        label = self.ids.hours_label
-        trigger = Clock.create_trigger(self._measure_hours)
-        label.bind(text=trigger, font_size=trigger, font_name=trigger, bold=trigger)
-        name = self.ids.service_name
-        name.bind(width=trigger, text=trigger, font_size=trigger, font_name=trigger)
-        self._measure_hours()
+        trigger = Clock.create_trigger(self._choose_stacking)
+        self.bind(width=trigger)
+        self.ids.hours_label.bind(text_width=trigger)
+        self._choose_stacking()
 
-    def _measure_hours(self, *_args) -> None:
-        label = self.ids.hours_label
-        self.hours_width = text_width(label) + 8
-        name = self.ids.service_name
-        # Measured apart from the label's own size, so the answer never feeds back into it.
-        self.name_lines = 2 if name.width > 1 and text_width(name) > name.width else 1
+    def _choose_stacking(self, *_args) -> None:
+        if self.width > 1:
+            self.stacked = self.ids.hours_label.text_width + 8 > self.width * HOURS_SHARE
 
 
 class NoticeTurns(MirrorBox):
