@@ -30,8 +30,8 @@ MAX_NOW_ROWS_LARGE_TEXT = 2
 #: Portrait with large text ("tight"): the services card takes the full width and the
 #: announcements go below it, so now & next keeps one row.
 MAX_NOW_ROWS_TIGHT = 1
-#: Portrait: titles sized for 2 m take room; two rows and the cards below still fit.
-MAX_NOW_ROWS_PORTRAIT = 2
+#: Portrait: titles sized for 2 m take room; rows that do not fit give way (_fit_body).
+MAX_NOW_ROWS_PORTRAIT = 3
 #: A service's hours take at most this share of its line beside the name; longer ones go
 #: under it (Somali *xiran hadda, wuxuu furmayaa 10*), so the name is never squeezed out.
 HOURS_SHARE = 0.45
@@ -75,13 +75,15 @@ class HomeScreen(KioskScreen):
     #: Large text: the torg's hours take the greeting's place in the header.
     hours_in_header = BooleanProperty(False)
     #: The torg's character sentence; the first thing in the header to give way when the
-    #: cards below need its room (see _trim_now_rows).
+    #: cards below need its room (see _fit_body).
     show_character = BooleanProperty(True)
     #: The torg name's font size when it must be drawn smaller to fit; 0: as designed.
     name_font_size = NumericProperty(0)
 
     _ticker = None
     _spare = None
+    #: What gave way for the cards to fit (see _fit_body), last first to come back.
+    _given_way: list | None = None
     _rotation = None
     _shown = None
     _rotating_label = None
@@ -96,6 +98,7 @@ class HomeScreen(KioskScreen):
         super().on_kv_post(base_widget)
         # Held here, not only in ids (a weak proxy): out of the tree in landscape, it must live.
         self._spare = self.ids.body_spare.__self__
+        self._given_way = []
         self.app.bind(portrait=self._update_tight, large_text=self._update_tight)
         self._update_tight()
         fit_name = Clock.create_trigger(self._fit_site_name)
@@ -129,6 +132,7 @@ class HomeScreen(KioskScreen):
         self.tight = self.app.portrait and self.app.large_text
         self.hours_in_header = self.app.large_text
         self.show_character = True
+        self._given_way = []
         # More room or less: the announcements _trim_notices dropped may fit again.
         self._shown = None
         if self.app.schedule is not None:
@@ -204,6 +208,7 @@ class HomeScreen(KioskScreen):
             return
         self._shown = shown
         self.show_character = True
+        self._given_way = []
         self._fill_now_and_next(now_rows, language)
         self._fill_services(services)
         self._fill_notices(notices)
@@ -272,7 +277,7 @@ class HomeScreen(KioskScreen):
         card.parent.bind(height=trigger)
 
     def _watch_now_rows(self) -> None:
-        trigger = Clock.create_trigger(self._trim_now_rows)
+        trigger = Clock.create_trigger(self._fit_body)
         card = self.ids.now_box.parent
         card.bind(height=trigger)
         card.parent.bind(height=trigger)
@@ -294,27 +299,54 @@ class HomeScreen(KioskScreen):
             needed = max(self.ids.now_box.parent.height, self.ids.services_card.height)
         return needed - room
 
-    def _trim_now_rows(self, *_args) -> None:
+    def _fit_body(self, *_args) -> None:
         """While the cards are taller than their room (titles sized to be read from the door,
         two-line titles, long translations, large text), give way one step at a time: the
         rotating announcement (portrait; never a pinned one), now & next rows after the
-        first (landscape), then the torg's character sentence (its name and hours stay).
-        Services and pinned announcements are never dropped."""
-        if self._body_overflow() <= 1:
-            return
+        first, then the torg's character sentence (its name and hours stay). Services and
+        pinned announcements never give way.
+
+        Each step is undone, last first, when the room it needs is free again: a height seen
+        in the middle of a layout can make a step look needed that is not."""
+        overflow = self._body_overflow()
+        if overflow > 1:
+            self._give_way()
+        elif self._given_way and -overflow >= self._room_to_undo(self._given_way[-1]) + 2:
+            self._undo(self._given_way.pop())
+
+    def _give_way(self) -> None:
         box, notices = self.ids.now_box, self.ids.notices_box
         label = self._rotating_label
         rotating_shown = label is not None and label.parent is notices
         if self.app.portrait and rotating_shown and len(notices.children) > 1:
+            step = ("notice", label, notices.children.index(label))
             notices.remove_widget(label)
-            return
-        if not self.app.portrait and len(box.children) > 1:
-            box.remove_widget(box.children[0])
-            return
-        # Portrait trims no rows on a height seen mid-layout (that left a third of the
-        # screen empty): it shows at most MAX_NOW_ROWS_PORTRAIT rows instead.
-        if self.show_character:
+        elif len(box.children) > 1:
+            row = box.children[0]
+            step = ("row", row, 0)
+            box.remove_widget(row)
+        elif self.show_character:
+            step = ("character", None, 0)
             self.show_character = False
+        else:
+            return
+        self._given_way.append(step)
+
+    def _room_to_undo(self, step) -> float:
+        kind, widget, _index = step
+        if kind == "character":
+            return self.ids.character.texture_size[1]
+        box = self.ids.notices_box if kind == "notice" else self.ids.now_box
+        return widget.height + box.spacing
+
+    def _undo(self, step) -> None:
+        kind, widget, index = step
+        if kind == "character":
+            self.show_character = True
+        elif kind == "notice":
+            self.ids.notices_box.add_widget(widget, index=index)
+        else:
+            self.ids.now_box.add_widget(widget, index=index)
 
     def _trim_notices(self, *_args) -> None:
         """Landscape: while the card is taller than its room, the rotating notice gives way
