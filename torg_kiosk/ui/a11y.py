@@ -110,6 +110,7 @@ global_idmap["read_button_text"] = read_button_text
 
 Builder.load_string("""
 #:import _ torg_kiosk.domain.i18n.N_
+#:import ICONS torg_kiosk.domain.icons.ICONS
 
 <AccessButtons>:
     size_hint: None, None
@@ -118,12 +119,14 @@ Builder.load_string("""
     spacing: 24 * app.u
     QuietButton:
         id: large_button
+        icon: ICONS['large-text']
         text: app.tr(_('Vanlig tekst') if app.large_text else _('Stor tekst'), app.language)
         selected: app.large_text
         pos_hint: {'center_y': 0.5}
         on_release: app.toggle_large_text()
     QuietButton:
         id: read_button
+        icon: ICONS['read-aloud']
         text: app.tr(read_button_text(app.reading, app.more_to_read), app.language)
         selected: app.reading
         pos_hint: {'center_y': 0.5}
