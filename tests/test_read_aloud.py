@@ -149,3 +149,26 @@ def test_speech_to_a_file_is_no_failure(tmp_path):
     time.sleep(0)
     assert speaker.failure() is None
     assert (tmp_path / "hei.wav").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("language", CODES)
+def test_no_reading_says_a_whole_hour_as_zero_zero(demo, language):
+    # Every espeak-ng voice reads "16:00" as "sixteen zero zero"; on the hour it says "16".
+    for name in SCREENS:
+        document = ssml(script_for(name, demo, language), language)
+        assert ":00" not in document, f"{name}-{language}: {document}"
+        assert "10:30" in document or name not in ("today",)  # other times stay whole
+
+
+def test_phrases_in_one_voice_are_one_sentence_and_a_change_of_voice_another():
+    part = read_aloud.Part(
+        (Phrase("الساعة 11:", "ar"), Phrase("Babysang.", "nb"), Phrase("مكتبة.", "ar"))
+    )
+    same = read_aloud.Part((Phrase("Klokka 11:", "nb"), Phrase("Babysang.", "nb")))
+    document = ssml(read_aloud.Script((part, same)), "ar")
+    assert document.count("<s ") == 4  # ar, nb, ar; then one for the whole bokmål part
+    assert '<s xml:lang="nb">Klokka 11: Babysang.</s>' in document
+    # The estimate counts the pause at the end of each of those sentences.
+    assert seconds_to_read(part) > seconds_to_read(
+        read_aloud.Part((Phrase("الساعة 11: Babysang. مكتبة.", "ar"),))
+    )
