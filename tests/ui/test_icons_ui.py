@@ -48,3 +48,31 @@ def test_every_main_button_and_the_bottom_bar_has_its_icon_beside_its_word(ui, l
     finally:
         ui.app.choose_language("nb")
         ui.frames(2)
+
+
+def test_a_cancelled_row_shows_the_cancelled_icon_and_the_others_none(ui):
+    ui.show("today")
+    rows = [widget for widget in walk(ui.screen) if type(widget).__name__ == "OccurrenceRow"]
+    assert any(row.cancelled for row in rows) and any(not row.cancelled for row in rows)
+    for row in rows:
+        glyph = glyph_of(row)
+        assert glyph.text == ICONS["cancelled"]
+        if row.cancelled:
+            assert glyph.opacity == 1 and glyph.width > 0 and inked(glyph)
+        else:
+            assert glyph.opacity == 0 and glyph.width == 0
+
+
+def test_the_activity_says_sign_up_or_just_come_with_an_icon_too(ui):
+    ui.show("today")
+    data = ui.screen.ids.rows.data
+    seen = set()
+    for row in data:
+        ui.app.show_activity(row["key"])
+        ui.frames(3)
+        screen = ui.screen
+        glyph = screen.ids.registration_icon
+        wanted = "registration" if screen.registration_required else "no-registration"
+        assert glyph.text == ICONS[wanted] and inked(glyph)
+        seen.add(wanted)
+    assert seen == {"registration", "no-registration"}  # the demo day has both

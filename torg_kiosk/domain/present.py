@@ -164,6 +164,7 @@ def detail(occurrence: OccurrenceView, language: str = "nb") -> dict:
         "description": description,
         "fallback_note": fallback_note(shown_in, language),
         "registration": registration_text(occurrence, language),
+        "registration_required": bool(occurrence.registration_required),
         "cancelled": occurrence.cancelled,
         "link": occurrence.link or "",
     }

@@ -27,6 +27,8 @@ class ActivityScreen(KioskScreen):
     organizer = StringProperty("")
     category_text = StringProperty("")
     registration = StringProperty("")
+    #: The activity needs signing up for (the registration line's icon says which).
+    registration_required = BooleanProperty(False)
     description = StringProperty("")
     fallback_note = StringProperty("")
     #: What the QR code carries (domain.take_along): a link, or a VEVENT; "" for none.
@@ -65,6 +67,7 @@ class ActivityScreen(KioskScreen):
         self.organizer = shown["organizer"]
         self.category_text = shown["category_text"]
         self.registration = shown["registration"]
+        self.registration_required = shown["registration_required"]
         self.description = shown["description"]
         self.fallback_note = shown["fallback_note"]
         self.cancelled = shown["cancelled"]
