@@ -48,8 +48,9 @@ def show(ui, name: str) -> bool:
         app.show_activity(pick["key"])
     elif name != "home":
         app.go(name)
-    # Home's cards settle in a few rounds (lines measured, rows trimmed to their room).
-    settle(24 if name == "home" else 10)
+    # Home's cards settle in a few rounds (lines measured, then one step at a time of what
+    # gives way for them, each a layout pass: see HomeScreen._fit_body).
+    settle(48 if name == "home" else 10)
     return True
 
 

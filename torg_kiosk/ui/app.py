@@ -30,6 +30,7 @@ from kivy.properties import (
 )
 from kivy.uix.screenmanager import NoTransition
 
+import torg_kiosk.ui.kv_guard  # noqa: F401  (before any widget is made; see the module)
 from torg_kiosk.domain import i18n, opening_hours, present, viewing_distance
 from torg_kiosk.domain.i18n import CODES, DEFAULT
 from torg_kiosk.domain.i18n import language as language_info

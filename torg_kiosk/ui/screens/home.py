@@ -21,7 +21,7 @@ from torg_kiosk.domain import hours_view, now_next, present
 from torg_kiosk.domain import notices as notices_of
 from torg_kiosk.domain.bidi import display_text
 from torg_kiosk.ui.screens.base import KioskScreen
-from torg_kiosk.ui.widgets import HeadingLabel, MirrorBox, WrapLabel
+from torg_kiosk.ui.widgets import HeadingLabel, MirrorBox, WrapLabel, text_width
 
 #: A visitor reads a few lines at a glance; more would push the buttons off a small screen.
 MAX_NOW_ROWS = 3
@@ -77,6 +77,16 @@ class HomeScreen(KioskScreen):
     #: The torg's character sentence; the first thing in the header to give way when the
     #: cards below need its room (see _fit_body).
     show_character = BooleanProperty(True)
+    #: There are announcements; and whether their card is shown (a card of rotating
+    #: announcements only gives way last when the cards need its room, see _fit_body).
+    has_notices = BooleanProperty(False)
+    #: The date under the clock (landscape); gives way after the character sentence.
+    show_date = BooleanProperty(True)
+    #: The bottom bar's status under its buttons (they leave it no room beside them).
+    bar_stacked = BooleanProperty(False)
+    #: Large text on a landscape screen: the announcements stand under now & next.
+    notices_left = BooleanProperty(False)
+    show_notices = BooleanProperty(True)
     #: The torg name's font size when it must be drawn smaller to fit; 0: as designed.
     name_font_size = NumericProperty(0)
 
@@ -98,27 +108,53 @@ class HomeScreen(KioskScreen):
         super().on_kv_post(base_widget)
         # Held here, not only in ids (a weak proxy): out of the tree in landscape, it must live.
         self._spare = self.ids.body_spare.__self__
+        # Held here too: the card moves between two parents (_place_notices).
+        self._notices_card = self.ids.notices_card.__self__
+        self._services_row = self.ids.services_card.parent
         self._given_way = []
         self.app.bind(portrait=self._update_tight, large_text=self._update_tight)
         self._update_tight()
         fit_name = Clock.create_trigger(self._fit_site_name)
         self.ids.site_name.bind(width=fit_name, text=fit_name, font_name=fit_name)
-        self.app.bind(u=fit_name)
+        self.app.bind(u=fit_name, text_zoom=fit_name)
         self._watch_notices()
         self._watch_now_rows()
+        stack_bar = Clock.create_trigger(self._stack_bar)
+        self.ids.bottom_bar.bind(width=stack_bar)
+        self.ids.access_buttons.bind(width=stack_bar)
 
     def _fit_site_name(self, *_args) -> None:
         """The torg's name is never shortened: drawn smaller (to 0.7 of its size) when the
         header is too narrow for it."""
         label = self.ids.site_name
         designed = 66 * self.app.u
-        probe = CoreLabel(font_size=designed, font_name=label.font_name, bold=True)
+        zoom = self.app.text_zoom  # large text draws every size this much larger (LargeText)
+        probe = CoreLabel(font_size=designed * zoom, font_name=label.font_name, bold=True)
         width = probe.get_extents(display_text(label.text, label.rtl))[0]
         room = label.width - label.padding[0] - label.padding[2]
         if width <= room or room <= 1:
             self.name_font_size = 0
         else:
             self.name_font_size = max(designed * 0.7, designed * room / width * 0.97)
+
+    def _stack_bar(self, *_args) -> None:
+        bar, buttons = self.ids.bottom_bar, self.ids.access_buttons
+        room = bar.width - bar.padding[0] - bar.padding[2]
+        # The status needs about a third of the row beside the buttons.
+        self.bar_stacked = bar.width > 1 and buttons.width > room * 0.66
+
+    def _place_notices(self) -> None:
+        """Large text, landscape: the announcements card under now & next (the services
+        take the rest of the width, in two columns); else beside the services."""
+        card = self._notices_card
+        self.notices_left = self.app.large_text and not self.app.portrait
+        column, right = self.ids.left_column.__self__, self._services_row
+        target, index = (column, 1) if self.notices_left else (right, 0)
+        if card.parent is target:
+            return
+        if card.parent is not None:
+            card.parent.remove_widget(card)
+        target.add_widget(card, index=index)
 
     def _place_spare(self) -> None:
         spare, body = self._spare, self.ids.body.__self__
@@ -129,9 +165,12 @@ class HomeScreen(KioskScreen):
 
     def _update_tight(self, *_args) -> None:
         self._place_spare()
+        self._place_notices()
         self.tight = self.app.portrait and self.app.large_text
         self.hours_in_header = self.app.large_text
         self.show_character = True
+        self.show_notices = True
+        self.show_date = True
         self._given_way = []
         # More room or less: the announcements _trim_notices dropped may fit again.
         self._shown = None
@@ -144,6 +183,12 @@ class HomeScreen(KioskScreen):
             self.refresh()
 
     def on_activate(self) -> None:
+        # What gave way was judged on the sizes of the last time Home was laid out (it may
+        # have been in another orientation, size or language): judged again now it shows.
+        if self._given_way or not (self.show_character and self.show_notices and self.show_date):
+            self._shown = None
+            if self.app.schedule is not None:
+                self.refresh()
         self._ticker = Clock.schedule_interval(lambda _dt: self.update_clock(), 1)
         self._rotation = Clock.schedule_interval(self._rotate, notices_of.ROTATE_SECONDS)
 
@@ -208,6 +253,8 @@ class HomeScreen(KioskScreen):
             return
         self._shown = shown
         self.show_character = True
+        self.show_notices = True
+        self.show_date = True
         self._given_way = []
         self._fill_now_and_next(now_rows, language)
         self._fill_services(services)
@@ -254,7 +301,7 @@ class HomeScreen(KioskScreen):
             self.turn %= len(self.rotating)
             box.add_widget(NoticeLabel(text=self.rotating[self.turn]))
             self._rotating_label = box.children[0]
-        self.ids.notices_card.opacity = 1 if (notices.pinned or notices.rotating) else 0
+        self.has_notices = bool(notices.pinned or notices.rotating)
 
     def next_notice(self) -> None:
         """The next rotating notice's turn (every ROTATE_SECONDS unless paused)."""
@@ -273,16 +320,17 @@ class HomeScreen(KioskScreen):
     def _watch_notices(self) -> None:
         trigger = Clock.create_trigger(self._trim_notices)
         card = self.ids.notices_card
-        card.bind(height=trigger)
-        card.parent.bind(height=trigger)
+        card.bind(height=trigger, minimum_height=trigger)
+        self.ids.body.bind(height=trigger)
+        self.ids.now_card.bind(height=trigger)
 
     def _watch_now_rows(self) -> None:
         trigger = Clock.create_trigger(self._fit_body)
-        card = self.ids.now_box.parent
-        card.bind(height=trigger)
-        card.parent.bind(height=trigger)
-        for child in card.parent.children:
+        body = self.ids.body
+        body.bind(height=trigger)
+        for child in body.children:
             child.bind(height=trigger)
+        self.ids.now_card.bind(height=trigger)
         self.ids.notices_card.bind(height=trigger)
         self.ids.services_card.bind(height=trigger)
 
@@ -296,7 +344,7 @@ class HomeScreen(KioskScreen):
             needed = sum(child.height for child in stacked) + body.spacing * (len(stacked) - 1)
         else:
             # The announcements give way on their own (_trim_notices).
-            needed = max(self.ids.now_box.parent.height, self.ids.services_card.height)
+            needed = max(self.ids.now_card.height, self.ids.services_card.height)
         return needed - room
 
     def _fit_body(self, *_args) -> None:
@@ -315,7 +363,8 @@ class HomeScreen(KioskScreen):
             self._undo(self._given_way.pop())
 
     def _give_way(self) -> None:
-        box, notices = self.ids.now_box, self.ids.notices_box
+        # The widgets, not ids' weak proxies: ``is`` compares them with a parent.
+        box, notices = self.ids.now_box.__self__, self.ids.notices_box.__self__
         label = self._rotating_label
         rotating_shown = label is not None and label.parent is notices
         if self.app.portrait and rotating_shown and len(notices.children) > 1:
@@ -328,14 +377,29 @@ class HomeScreen(KioskScreen):
         elif self.show_character:
             step = ("character", None, 0)
             self.show_character = False
+        elif not self.app.portrait and self.show_date:
+            step = ("date", None, 0)
+            self.show_date = False
+        elif self.app.portrait and self.show_notices and self._only_rotating():
+            step = ("notices", None, 0)
+            self.show_notices = False
         else:
             return
         self._given_way.append(step)
+
+    def _only_rotating(self) -> bool:
+        """The announcements card holds no pinned notice (only ones that take turns)."""
+        box, label = self.ids.notices_box, self._rotating_label
+        return all(child is label for child in box.children)
 
     def _room_to_undo(self, step) -> float:
         kind, widget, _index = step
         if kind == "character":
             return self.ids.character.texture_size[1]
+        if kind == "notices":
+            return self.ids.notices_card.minimum_height + self.ids.body.spacing
+        if kind == "date":
+            return self.ids.date.font_size * 1.35
         box = self.ids.notices_box if kind == "notice" else self.ids.now_box
         return widget.height + box.spacing
 
@@ -343,24 +407,40 @@ class HomeScreen(KioskScreen):
         kind, widget, index = step
         if kind == "character":
             self.show_character = True
+        elif kind == "notices":
+            self.show_notices = True
+        elif kind == "date":
+            self.show_date = True
         elif kind == "notice":
             self.ids.notices_box.add_widget(widget, index=index)
         else:
             self.ids.now_box.add_widget(widget, index=index)
 
     def _trim_notices(self, *_args) -> None:
-        """Landscape: while the card is taller than its room, the rotating notice gives way
-        (never a pinned one: a closure is never cut).
+        """Landscape: while the card is taller than its room, the rotating notice gives way;
+        when only rotating notices are there, the card does, and comes back once it fits
+        (it is measured whole even while hidden). A pinned notice (a closure) never goes.
 
         Longer texts (an English fallback sentence on two lines, large text) would otherwise
         push the card down over the big buttons.
         """
-        card, box = self.ids.notices_card, self.ids.notices_box
-        label = self._rotating_label
-        if self.app.portrait or label is None or label.parent is not box or len(box.children) < 2:
+        if self.app.portrait:
             return
-        if card.height > card.parent.height + 1:
-            box.remove_widget(label)
+        # The widgets, not ids' weak proxies: ``is`` compares them with a parent.
+        card, box = self.ids.notices_card, self.ids.notices_box.__self__
+        room = card.parent.height
+        if self.notices_left:  # under now & next: what the column leaves
+            room -= self.ids.now_card.height + self.ids.left_column.spacing
+        label = self._rotating_label
+        rotating_shown = label is not None and label.parent is box
+        pinned = len(box.children) - (1 if rotating_shown else 0)
+        if card.minimum_height > room + 1:
+            if rotating_shown and pinned:
+                box.remove_widget(label)
+            elif not pinned and self.show_notices:
+                self.show_notices = False
+        elif not self.show_notices and card.minimum_height <= room - 2:
+            self.show_notices = True
 
 
 class ServiceLine(MirrorBox):
@@ -378,11 +458,17 @@ class ServiceLine(MirrorBox):
         trigger = Clock.create_trigger(self._choose_stacking)
         self.bind(width=trigger)
         self.ids.hours_label.bind(text_width=trigger)
+        self.ids.service_name.bind(font_size=trigger, text=trigger, font_name=trigger)
         self._choose_stacking()
 
     def _choose_stacking(self, *_args) -> None:
-        if self.width > 1:
-            self.stacked = self.ids.hours_label.text_width + 8 > self.width * HOURS_SHARE
+        """The hours go under the name when they would take more than HOURS_SHARE of the
+        line, or when the name and the hours do not fit side by side on one line."""
+        if self.width <= 1:
+            return
+        hours = self.ids.hours_label.text_width + 8
+        name = text_width(self.ids.service_name)
+        self.stacked = hours > self.width * HOURS_SHARE or name + hours + self.spacing > self.width
 
 
 class NoticeTurns(MirrorBox):
