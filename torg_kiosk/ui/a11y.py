@@ -34,6 +34,11 @@ def large_text_floor(panel: PanelConfig, size=None) -> int:
     return accessibility.large_text_font_size(screen_panel(panel, size))
 
 
+#: Large-text mode draws every level of the type scale this much larger (the hierarchy keeps
+#: its ratios; EN 301 549 5.1.4's capital height is still the floor).
+LARGE_TEXT_ZOOM = 1.5
+
+
 class LargeText:
     """Label mixin: never smaller than the app's ``text_floor`` (0 outside large-text mode)."""
 
@@ -44,7 +49,7 @@ class LargeText:
         super().__init__(**kwargs)
         app = App.get_running_app()
         if app is not None and hasattr(app, "text_floor"):
-            app.bind(text_floor=self._apply_text_floor)
+            app.bind(text_floor=self._apply_text_floor, text_zoom=self._apply_text_floor)
         self._apply_text_floor()
 
     def on_font_size(self, _instance, value) -> None:
@@ -57,9 +62,11 @@ class LargeText:
         Clock.schedule_once(self._apply_text_floor, -1)
 
     def _apply_text_floor(self, *_args) -> None:
-        floor = getattr(App.get_running_app(), "text_floor", 0) or 0
+        app = App.get_running_app()
+        floor = getattr(app, "text_floor", 0) or 0
+        zoom = getattr(app, "text_zoom", 1) or 1
         designed = self._designed_font_size or self.font_size
-        wanted = max(designed, floor)
+        wanted = max(designed * zoom, floor)
         if wanted != self.font_size:
             self._raising = True
             try:

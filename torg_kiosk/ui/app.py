@@ -96,6 +96,9 @@ class KioskApp(App):
     # Large-text mode (kiosk.ui.a11y): labels never draw below text_floor (0 when off).
     large_text = BooleanProperty(False)
     text_floor = NumericProperty(0)
+    #: Large-text mode is a zoom of the whole type scale: every label draws at this many
+    #: times its designed size (and never below text_floor). 1 when off.
+    text_zoom = NumericProperty(1)
     #: Font sizes legible from where people read them (torg_kiosk.domain.viewing_distance),
     #: from the configured panel: Home's now & next titles from 2 m, list titles from 1 m.
     home_title_px = NumericProperty(0)
@@ -270,6 +273,7 @@ class KioskApp(App):
 
     def on_large_text(self, _app, large: bool) -> None:
         self.text_floor = a11y.large_text_floor(self.kiosk.panel, Window.size) if large else 0
+        self.text_zoom = a11y.LARGE_TEXT_ZOOM if large else 1
         if self.manager is not None:
             self.refresh_all()
 
