@@ -30,7 +30,7 @@ from kivy.utils import escape_markup, get_hex_from_color
 
 from torg_kiosk.domain.bidi import display_text, has_rtl, shorten_logical
 from torg_kiosk.domain.i18n import LANGUAGES, font_for, language
-from torg_kiosk.ui.a11y import AccessButtons, LargeText  # noqa: F401 (kv uses AccessButtons)
+from torg_kiosk.ui.a11y import AccessButtons, LargeText, MovesToRow  # noqa: F401 (kv uses AccessButtons)
 
 ROBOTO = tuple(resource_find(f"data/fonts/Roboto-{face}.ttf") for face in ("Regular", "Bold"))
 
@@ -368,14 +368,25 @@ class QuietButton(ButtonBehavior, BidiLabel):
     icon = StringProperty("")
 
 
+class BarButton(MovesToRow, QuietButton):
+    """A button of the bottom bar that moves into another of its rows where its own row is
+    too narrow (*Språk / Language* in portrait with large text)."""
+
+
 class Card(BoxLayout):
     """A light surface panel that groups related text."""
 
 
 class BottomBar(BoxLayout):
-    """Tilbake on the left, Hjem on the right: the same place on every screen."""
+    """Tilbake on the left, Hjem on the right: the same place on every screen.
+
+    ``two_rows`` (kv: portrait or large text): the access buttons and the status stand in a
+    row above the others. ``three_rows`` (portrait and large text): *Språk / Language* and
+    the status stand in a row of their own between them."""
 
     status = StringProperty("")
+    two_rows = BooleanProperty(False)
+    three_rows = BooleanProperty(False)
 
 
 class OccurrenceRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
@@ -391,6 +402,8 @@ class OccurrenceRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
     running = BooleanProperty(False)
     past = BooleanProperty(False)
     cancelled = BooleanProperty(False)
+    #: The time and marker above the title, not beside it (kv: large text in portrait).
+    stacked = BooleanProperty(False)
 
     def open_activity(self) -> None:
         App.get_running_app().show_activity(self.key)
