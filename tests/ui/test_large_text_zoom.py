@@ -46,7 +46,15 @@ SCREENS = (
     "staff_attendance",
 )
 #: Screens the every-language walk and test_call_ui.py do not check in large text.
-CHECKED_HERE = ("rooms", "closed", "staff_pin")
+CHECKED_HERE = (
+    "rooms",
+    "closed",
+    "signup",
+    "staff_pin",
+    "staff_choose",
+    "staff_scan",
+    "staff_attendance",
+)
 LEAST_GROWTH = 1.4
 
 
