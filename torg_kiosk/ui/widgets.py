@@ -102,6 +102,7 @@ class BidiLabel(LargeText, Label):
         self._trigger_texture()
 
     def texture_update(self, *largs):
+        self._measure_in_current_font()
         self._mirror_options()
         text = self.text
         if self.rtl and self.shorten and self.text_size[0]:
@@ -140,6 +141,13 @@ class BidiLabel(LargeText, Label):
         self.is_shortened = self.is_shortened or shown != (
             _unescape_markup(_MARKUP_EDGES.match(text).group(2)) if self.markup else text
         )
+
+    def _measure_in_current_font(self) -> None:
+        """The core label measures (``get_extents``) with the font file it resolved at its
+        last refresh: after a switch to Arabic it would measure Arabic in Roboto, wrap too
+        little, and Kivy would then wrap the reordered text itself (lines in the wrong
+        order). Resolve the font now, before measuring."""
+        self._label.resolve_font_name()
 
     def _mirror_options(self) -> None:
         options = self._label.options
@@ -206,6 +214,7 @@ class HeadingLabel(WrapLabel):
         return self._label.get_extents("Åg")[1]
 
     def texture_update(self, *largs):
+        self._measure_in_current_font()
         lines = self._lines_to_show()
         self.cut = lines is not None
         if lines is None:
