@@ -48,6 +48,10 @@ def show(ui, name: str) -> bool:
         app.show_activity(pick["key"])
     elif name != "home":
         app.go(name)
+    if name == "today":
+        # Today reads its rows (and finds its categories) on a thread of its own: the checks
+        # need the filter buttons it builds when they arrive, not the ones before.
+        ui.wait_until(lambda: not ui.screen.loading, what="today's rows")
     # Home's cards settle in a few rounds (lines measured, then one step at a time of what
     # gives way for them, each a layout pass: see HomeScreen._fit_body).
     settle(48 if name == "home" else 10)

@@ -1,10 +1,11 @@
 """Large-text mode and touch sizes on screen, from the panel's physical size.
 
-Large-text mode is a floor, not a zoom: every label that mixes in :class:`LargeText` keeps
-its designed size unless that is below :attr:`KioskApp.text_floor` (the font size whose
-capital H is 7.3 mm on the configured panel, EN 301 549 5.1.4), and then draws at the floor.
-Headings that are already large stay as designed, so the hierarchy survives and the
-layout grows only where the small texts were.
+Large-text mode is a zoom of the whole type scale: every label that mixes in
+:class:`LargeText` draws at :data:`LARGE_TEXT_ZOOM` times its designed size
+(:attr:`KioskApp.text_zoom`), so every level grows and the hierarchy keeps its ratios, and
+never below :attr:`KioskApp.text_floor` (the font size whose capital H is 7.3 mm on the
+configured panel, EN 301 549 5.1.4). The kv layouts grow with it: heights that hold text
+are multiplied by ``app.text_zoom`` or follow their text, and lists show fewer rows.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from kivy.app import App
 from kivy.clock import Clock
 from kivy.core.window import Window
 from kivy.lang import Builder, global_idmap
-from kivy.properties import ObjectProperty
+from kivy.properties import BooleanProperty, ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 
 from torg_kiosk.base.settings import PanelConfig
@@ -40,7 +41,8 @@ LARGE_TEXT_ZOOM = 1.5
 
 
 class LargeText:
-    """Label mixin: never smaller than the app's ``text_floor`` (0 outside large-text mode)."""
+    """Label mixin: the designed size times the app's ``text_zoom``, never smaller than its
+    ``text_floor`` (1 and 0 outside large-text mode)."""
 
     _designed_font_size: float | None = None
     _raising = False
@@ -75,27 +77,35 @@ class LargeText:
                 self._raising = False
 
 
-class AccessButtons(BoxLayout):
-    """The "Stor tekst" and "Les opp" buttons, side by side: one tap away on every screen.
-
-    With ``portrait_row`` set, the pair moves into that row while the window is portrait
-    and back to its own place in landscape.
-    """
+class MovesToRow:
+    """Widget mixin: with ``portrait_row`` set, the widget moves into that row while
+    ``use_row`` is true (kv: the window is portrait, or large text leaves its own row too
+    narrow) and back to its own place when it is not. ``use_row`` follows ``app.portrait``
+    unless kv sets it."""
 
     portrait_row = ObjectProperty(None, allownone=True)
+    use_row = BooleanProperty(None, allownone=True)
     _home = None
 
     def on_portrait_row(self, *_args) -> None:
         App.get_running_app().bind(portrait=self._place)
         Clock.schedule_once(self._place)
 
+    def on_use_row(self, *_args) -> None:
+        Clock.schedule_once(self._place)
+
+    def _wants_row(self) -> bool:
+        return App.get_running_app().portrait if self.use_row is None else self.use_row
+
     def _place(self, *_args) -> None:
+        if self.portrait_row is None:
+            return
         if self._home is None:
             if self.parent is None:
                 return
             self._home = (self.parent, self.parent.children.index(self))
         home, index = self._home
-        target = self.portrait_row if App.get_running_app().portrait else home
+        target = self.portrait_row if self._wants_row() else home
         if self.parent is target:
             return
         self.parent.remove_widget(self)
@@ -103,6 +113,14 @@ class AccessButtons(BoxLayout):
             target.add_widget(self, index=min(index, len(home.children)))
         else:
             target.add_widget(self)
+
+
+class AccessButtons(MovesToRow, BoxLayout):
+    """The "Stor tekst" and "Les opp" buttons, side by side: one tap away on every screen.
+
+    In the bottom bar they move up into a row of their own where one row is too narrow
+    (see :class:`MovesToRow`).
+    """
 
 
 def read_button_text(reading: bool, more_to_read: bool) -> str:
@@ -141,10 +159,12 @@ Builder.load_string("""
 """)
 
 
-def line_height(designed: float, text_floor: float) -> float:
-    """A one-line label's height: as designed, or tall enough for large-text mode's floor.
+def line_height(designed: float, text_floor: float, zoom: float = 1) -> float:
+    """A one-line label's height: as designed (times large-text mode's zoom), and never too
+    low for a line at large-text mode's floor.
 
-    kv: ``height: line_height(36 * app.u, app.text_floor)``. 1.25 em holds a line of Noto
-    Sans or Roboto with its ascenders and descenders.
+    kv: ``height: line_height(36 * app.u, app.text_floor, app.text_zoom)``. 1.25 em holds a
+    line of Noto Sans or Roboto with its ascenders and descenders. Without ``zoom`` (Home's
+    kv) the designed height is kept as it is.
     """
-    return max(designed, math.ceil(text_floor * 1.25))
+    return max(designed * zoom, math.ceil(text_floor * 1.25))

@@ -30,7 +30,7 @@ from kivy.utils import escape_markup, get_hex_from_color
 
 from torg_kiosk.domain.bidi import display_text, has_rtl, shorten_logical
 from torg_kiosk.domain.i18n import LANGUAGES, font_for, language
-from torg_kiosk.ui.a11y import AccessButtons, LargeText  # noqa: F401 (kv uses AccessButtons)
+from torg_kiosk.ui.a11y import AccessButtons, LargeText, MovesToRow  # noqa: F401 (kv uses AccessButtons)
 
 ROBOTO = tuple(resource_find(f"data/fonts/Roboto-{face}.ttf") for face in ("Regular", "Bold"))
 
@@ -102,6 +102,7 @@ class BidiLabel(LargeText, Label):
         self._trigger_texture()
 
     def texture_update(self, *largs):
+        self._measure_in_current_font()
         self._mirror_options()
         text = self.text
         if self.rtl and self.shorten and self.text_size[0]:
@@ -140,6 +141,13 @@ class BidiLabel(LargeText, Label):
         self.is_shortened = self.is_shortened or shown != (
             _unescape_markup(_MARKUP_EDGES.match(text).group(2)) if self.markup else text
         )
+
+    def _measure_in_current_font(self) -> None:
+        """The core label measures (``get_extents``) with the font file it resolved at its
+        last refresh: after a switch to Arabic it would measure Arabic in Roboto, wrap too
+        little, and Kivy would then wrap the reordered text itself (lines in the wrong
+        order). Resolve the font now, before measuring."""
+        self._label.resolve_font_name()
 
     def _mirror_options(self) -> None:
         options = self._label.options
@@ -206,6 +214,7 @@ class HeadingLabel(WrapLabel):
         return self._label.get_extents("Åg")[1]
 
     def texture_update(self, *largs):
+        self._measure_in_current_font()
         lines = self._lines_to_show()
         self.cut = lines is not None
         if lines is None:
@@ -368,14 +377,25 @@ class QuietButton(ButtonBehavior, BidiLabel):
     icon = StringProperty("")
 
 
+class BarButton(MovesToRow, QuietButton):
+    """A button of the bottom bar that moves into another of its rows where its own row is
+    too narrow (*Språk / Language* in portrait with large text)."""
+
+
 class Card(BoxLayout):
     """A light surface panel that groups related text."""
 
 
 class BottomBar(BoxLayout):
-    """Tilbake on the left, Hjem on the right: the same place on every screen."""
+    """Tilbake on the left, Hjem on the right: the same place on every screen.
+
+    ``two_rows`` (kv: portrait or large text): the access buttons and the status stand in a
+    row above the others. ``three_rows`` (portrait and large text): *Språk / Language* and
+    the status stand in a row of their own between them."""
 
     status = StringProperty("")
+    two_rows = BooleanProperty(False)
+    three_rows = BooleanProperty(False)
 
 
 class OccurrenceRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
@@ -391,6 +411,8 @@ class OccurrenceRow(RecycleDataViewBehavior, ButtonBehavior, MirrorBox):
     running = BooleanProperty(False)
     past = BooleanProperty(False)
     cancelled = BooleanProperty(False)
+    #: The time and marker above the title, not beside it (kv: large text in portrait).
+    stacked = BooleanProperty(False)
 
     def open_activity(self) -> None:
         App.get_running_app().show_activity(self.key)
