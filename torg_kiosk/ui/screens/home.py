@@ -49,6 +49,8 @@ class NowRow(ButtonBehavior, BoxLayout):
     place = StringProperty("")
     #: Called off: *AVLYST* in the cancelled colour, with the cancelled mark.
     cancelled = BooleanProperty(False)
+    #: Lines the title may take before its ellipsis.
+    title_lines = NumericProperty(2)
 
 
 class NowPlace(HeadingLabel):
@@ -82,6 +84,8 @@ class HomeScreen(KioskScreen):
     has_notices = BooleanProperty(False)
     #: The date under the clock (landscape); gives way after the character sentence.
     show_date = BooleanProperty(True)
+    #: Innbyggerservice's hours in the services card; the last thing to give way.
+    show_staffed = BooleanProperty(True)
     #: The bottom bar's status under its buttons (they leave it no room beside them).
     bar_stacked = BooleanProperty(False)
     #: Large text on a landscape screen: the announcements stand under now & next.
@@ -122,9 +126,10 @@ class HomeScreen(KioskScreen):
         stack_bar = Clock.create_trigger(self._stack_bar)
         self.ids.bottom_bar.bind(width=stack_bar)
         self.ids.access_buttons.bind(width=stack_bar)
+        self.ids.status_label.bind(text=stack_bar, font_size=stack_bar)
 
     def _fit_site_name(self, *_args) -> None:
-        """The torg's name is never shortened: drawn smaller (to 0.7 of its size) when the
+        """The torg's name is never shortened: drawn smaller (to 0.55 of its size) when the
         header is too narrow for it."""
         label = self.ids.site_name
         designed = 66 * self.app.u
@@ -132,16 +137,18 @@ class HomeScreen(KioskScreen):
         probe = CoreLabel(font_size=designed * zoom, font_name=label.font_name, bold=True)
         width = probe.get_extents(display_text(label.text, label.rtl))[0]
         room = label.width - label.padding[0] - label.padding[2]
-        if width <= room or room <= 1:
+        # A little slack: the label draws with its own rounding (a name exactly as wide as
+        # the room was shortened).
+        if width <= room * 0.97 or room <= 1:
             self.name_font_size = 0
         else:
-            self.name_font_size = max(designed * 0.7, designed * room / width * 0.97)
+            self.name_font_size = max(designed * 0.55, designed * room / width * 0.97)
 
     def _stack_bar(self, *_args) -> None:
-        bar, buttons = self.ids.bottom_bar, self.ids.access_buttons
-        room = bar.width - bar.padding[0] - bar.padding[2]
-        # The status needs about a third of the row beside the buttons.
-        self.bar_stacked = bar.width > 1 and buttons.width > room * 0.66
+        bar, buttons, status = self.ids.bottom_bar, self.ids.access_buttons, self.ids.status_label
+        room = bar.width - bar.padding[0] - bar.padding[2] - bar.spacing
+        # Beside the buttons the status may take two lines, so half its width must fit.
+        self.bar_stacked = bar.width > 1 and room - buttons.width < text_width(status) / 2 + 8
 
     def _place_notices(self) -> None:
         """Large text, landscape: the announcements card under now & next (the services
@@ -157,10 +164,13 @@ class HomeScreen(KioskScreen):
         target.add_widget(card, index=index)
 
     def _place_spare(self) -> None:
+        # Not in landscape (it would cost the row a spacing), nor with large text in
+        # portrait (every pixel of height goes to the cards there).
+        wanted = self.app.portrait and not self.app.large_text
         spare, body = self._spare, self.ids.body.__self__
-        if self.app.portrait and spare.parent is None:
+        if wanted and spare.parent is None:
             body.add_widget(spare)  # last: under the cards
-        elif not self.app.portrait and spare.parent is body:
+        elif not wanted and spare.parent is body:
             body.remove_widget(spare)
 
     def _update_tight(self, *_args) -> None:
@@ -171,6 +181,7 @@ class HomeScreen(KioskScreen):
         self.show_character = True
         self.show_notices = True
         self.show_date = True
+        self.show_staffed = True
         self._given_way = []
         # More room or less: the announcements _trim_notices dropped may fit again.
         self._shown = None
@@ -185,7 +196,9 @@ class HomeScreen(KioskScreen):
     def on_activate(self) -> None:
         # What gave way was judged on the sizes of the last time Home was laid out (it may
         # have been in another orientation, size or language): judged again now it shows.
-        if self._given_way or not (self.show_character and self.show_notices and self.show_date):
+        if self._given_way or not (
+            self.show_character and self.show_notices and self.show_date and self.show_staffed
+        ):
             self._shown = None
             if self.app.schedule is not None:
                 self.refresh()
@@ -255,6 +268,7 @@ class HomeScreen(KioskScreen):
         self.show_character = True
         self.show_notices = True
         self.show_date = True
+        self.show_staffed = True
         self._given_way = []
         self._fill_now_and_next(now_rows, language)
         self._fill_services(services)
@@ -343,8 +357,12 @@ class HomeScreen(KioskScreen):
             stacked = [child for child in body.children if child.size_hint_y is None]
             needed = sum(child.height for child in stacked) + body.spacing * (len(stacked) - 1)
         else:
-            # The announcements give way on their own (_trim_notices).
-            needed = max(self.ids.now_card.height, self.ids.services_card.height)
+            # Rotating announcements give way on their own (_trim_notices); pinned ones
+            # under now & next (large text) still take their height there.
+            left = self.ids.now_card.height
+            if self.notices_left and self.show_notices and self.has_notices:
+                left += self.ids.left_column.spacing + self.ids.notices_card.height
+            needed = max(left, self.ids.services_card.height)
         return needed - room
 
     def _fit_body(self, *_args) -> None:
@@ -383,6 +401,15 @@ class HomeScreen(KioskScreen):
         elif self.app.portrait and self.show_notices and self._only_rotating():
             step = ("notices", None, 0)
             self.show_notices = False
+        elif self.show_staffed:
+            # Innbyggerservice's hours (Contact and the call button say them too).
+            step = ("staffed", None, 0)
+            self.show_staffed = False
+        elif any(row.title_lines > 1 for row in box.children):
+            # Last: now & next titles on one line (a tap on the row shows them whole).
+            step = ("titles", None, 0)
+            for row in box.children:
+                row.title_lines = 1
         else:
             return
         self._given_way.append(step)
@@ -400,6 +427,10 @@ class HomeScreen(KioskScreen):
             return self.ids.notices_card.minimum_height + self.ids.body.spacing
         if kind == "date":
             return self.ids.date.font_size * 1.35
+        if kind == "staffed":
+            return self.ids.staffed_home.texture_size[1] + self.ids.services_card.spacing
+        if kind == "titles":
+            return sum(row.ids.title.one_line_height() for row in self.ids.now_box.children)
         box = self.ids.notices_box if kind == "notice" else self.ids.now_box
         return widget.height + box.spacing
 
@@ -411,6 +442,11 @@ class HomeScreen(KioskScreen):
             self.show_notices = True
         elif kind == "date":
             self.show_date = True
+        elif kind == "staffed":
+            self.show_staffed = True
+        elif kind == "titles":
+            for row in self.ids.now_box.children:
+                row.title_lines = 2
         elif kind == "notice":
             self.ids.notices_box.add_widget(widget, index=index)
         else:
