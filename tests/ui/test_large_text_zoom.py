@@ -204,3 +204,33 @@ def test_everything_stays_on_the_screen_in_large_text(ui, normal_text, size):
     finally:
         ui.app.choose_language("nb")
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_text_level_on_home_grows_at_least_1_4_times_in_large_text(ui, normal_text, size):
+    # Home gives way in large text (the greeting's place takes the hours; the character,
+    # the date, a card of rotating notices may go: HomeScreen._fit_body), so only what it
+    # shows in both sizes is compared. The torg's name is drawn smaller rather than cut
+    # where it is wider than its room, so it is measured where it fits: in landscape.
+    ui.resize(*size)
+    app = ui.app
+    app.go_home()
+    ui.frames(8)
+    screen = app.manager.get_screen("home")
+    before = text_levels(screen)
+    app.large_text = True
+    ui.frames(12)
+    after = text_levels(screen)
+    app.large_text = False
+    ui.frames(4)
+    name = app.site.name
+    compared, too_small = 0, []
+    for key, (text, normal) in before.items():
+        if key not in after or (text == name[:30] and size[1] > size[0]):
+            continue
+        compared += 1
+        large = after[key][1]
+        if min(large) < LEAST_GROWTH * max(normal):
+            too_small.append(f"home: {text!r} {max(normal):g} → {min(large):g} px")
+    assert compared >= 15  # the clock, now & next, the services, the buttons, the bar …
+    assert too_small == [], "\n".join(too_small)
