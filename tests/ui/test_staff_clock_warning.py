@@ -131,3 +131,25 @@ def test_a_clock_after_every_stored_checkin_shows_no_warning(ui, staff_with):
     open_door(ui, "heggedal-babysang")
     ui.frames(4)
     assert warning(ui) == ""
+
+
+def test_switched_to_arabic_the_warning_wraps_in_reading_order(ui, staff_with):
+    # The label breaks Arabic lines itself and Kivy must not break them again: measured in
+    # the font the language had before the switch (Roboto), the first line came out too
+    # long, and Kivy's second wrap put its start under its end.
+    staff = staff_with(timedelta(hours=3))
+    ui.resize(1080, 1920)
+    try:
+        into_staff_mode(ui, staff)
+        ui.wait_until(lambda: warning(ui), what="the clock warning")
+        ui.app.choose_language("ar")
+        ui.frames(6)
+        label = ui.screen.ids.clock_warning.ids.label
+        made = label._label.text.split("\n")  # the lines the label broke, in visual order
+        assert len(made) == 2
+        drawn = label._label._cached_lines
+        assert len(drawn) == len(made), "Kivy wrapped the lines again"
+        ui.screenshot("staff-clock-warning-ar-portrait")
+    finally:
+        ui.app.choose_language("nb")
+        ui.resize(1920, 1080)

@@ -136,6 +136,9 @@ class BidiLabel(LargeText, Label):
     def _visual(self, text: str) -> str:
         width = self.text_size[0]
         if width and not self.shorten and self.max_lines != 1:
+            # Kivy resolves a new font_name (the language changed) only when it renders:
+            # measured before that, the lines would be broken in the old language's font.
+            self._label.resolve_font_name()
             budget = (width - self.padding[0] - self.padding[2]) * _WRAP_SLACK
             text = "\n".join(self._wrap(line, budget) for line in text.split("\n"))
         return display_text(text, self.rtl)
