@@ -523,139 +523,140 @@ def main() -> None:
         app = build_app(services, windowed=True)
         app._run_prepare()
         life = Life(app, clock, central, Path(tmp), registration_key)
-
-        warm_until = time.monotonic() + 20
-        while time.monotonic() < warm_until or app.schedule is None:
-            frames(1)
-        rss_first_sync = rss_mb()
-        # Every visitor's screen in every language at both text sizes, so the caches that
-        # fill with what has been drawn are full (Kivy's 64 open fonts, the glyphs and the
-        # labels' textures): a 30-minute run without this (the trace in the issue's note)
-        # grows 40 MB in its first 11 minutes and 0.2 MB in the 19 after. …
-        for language in (*CODES, "nb"):
-            app.choose_language(language)
-            for _ in range(2):
-                life.tour()
-                app.toggle_large_text()
-                frames(2)
-        app.go_home()
-        app.idle._show_warning()  # the privacy timer's popup, as after a visitor
-        frames(3)
-        app.idle.more_time()
-        frames(3)
-        # … a call and a round at the door (07:00 is before the caseworkers' hours: the
-        # warm-up's call is made as if at 10:00) …
-        real_clock_call_open = app.call_flow.can_call
-        app.call_flow.can_call = lambda: True
-        life.call("stay")
-        app.call_flow.can_call = real_clock_call_open
-        life.staff_round()
-        # … and a rest and a wake, so every thread the app makes on first use exists.
-        app.resting.rest(None)
-        frames(2)
-        app.resting.wake("warm-up")
-        app.resting.last_touch = None
-        app.health.look_now(picture=True)
-        frames(10)
-        life.counts = dict.fromkeys(life.counts, 0)
-
-        gc.collect()
-        rss_start, fds_start, threads_start = rss_mb(), fds(), threads()
-        malloc_start = malloc_mb()
-        warmup_errors, warmup_first = errors.count, list(errors.first)
-        errors.count, errors.first = 0, []
-        targets_start = fd_targets()
-        objects_at_5 = snapshot_at_5 = None
-        driver_errors = 0
-        started = time.monotonic()
-        ends = started + args.minutes * 60
-        next_report = started + 60
-        while time.monotonic() < ends:
-            if time.monotonic() >= next_report:
-                minute = round((next_report - started) / 60)
-                print(f"# minute {minute}: rss {rss_mb():.1f} MB, fds {fds()} "
-                      f"({font_fds(fd_targets())} fonts), "
-                      "malloc in use {:.1f} MB, free {:.1f} MB, ".format(*malloc_mb()) +
-                      f"threads {threads()}, errors {errors.count + driver_errors}, "
-                      f"sim {clock():%a %H:%M}", flush=True)  # fmt: skip
-                if minute == 5:
-                    objects_at_5 = object_counts()
-                    if args.trace_memory:
-                        snapshot_at_5 = tracemalloc.take_snapshot()
-                next_report += 60
-            try:
-                life.step()
+        try:
+            warm_until = time.monotonic() + 20
+            while time.monotonic() < warm_until or app.schedule is None:
                 frames(1)
-            except Exception as error:  # counted, and the soak goes on
-                driver_errors += 1
-                if driver_errors <= 3:
-                    print(f"driver error: {error!r}", file=sys.stderr)
-                app.staff.leave()
-                app.go_home()
-        frames(10)
-        gc.collect()
-        rss_end, fds_end, threads_end = rss_mb(), fds(), threads()
-        targets_end = fd_targets()
-        objects_end = object_counts()
-        snapshot_end = tracemalloc.take_snapshot() if snapshot_at_5 is not None else None
-        beats = central.uploads("heartbeats")
-        checkins_received = central.uploads("checkins")
-        calls_received = central.uploads("calls")
-        pictures = services.board.read().picture
+            rss_first_sync = rss_mb()
+            # Every visitor's screen in every language at both text sizes, so the caches that
+            # fill with what has been drawn are full (Kivy's 64 open fonts, the glyphs and the
+            # labels' textures): a 30-minute run without this (the trace in the issue's note)
+            # grows 40 MB in its first 11 minutes and 0.2 MB in the 19 after. …
+            for language in (*CODES, "nb"):
+                app.choose_language(language)
+                for _ in range(2):
+                    life.tour()
+                    app.toggle_large_text()
+                    frames(2)
+            app.go_home()
+            app.idle._show_warning()  # the privacy timer's popup, as after a visitor
+            frames(3)
+            app.idle.more_time()
+            frames(3)
+            # … a call and a round at the door (07:00 is before the caseworkers' hours: the
+            # warm-up's call is made as if at 10:00) …
+            real_clock_call_open = app.call_flow.can_call
+            app.call_flow.can_call = lambda: True
+            life.call("stay")
+            app.call_flow.can_call = real_clock_call_open
+            life.staff_round()
+            # … and a rest and a wake, so every thread the app makes on first use exists.
+            app.resting.rest(None)
+            frames(2)
+            app.resting.wake("warm-up")
+            app.resting.last_touch = None
+            app.health.look_now(picture=True)
+            frames(10)
+            life.counts = dict.fromkeys(life.counts, 0)
 
-        print(f"real_minutes: {args.minutes:g} min")
-        print(f"simulated_hours: {clock.seconds() / 3600:.1f} h")
-        print(f"rss_after_first_sync: {rss_first_sync:.1f} MB")
-        print(f"rss_start: {rss_start:.1f} MB")
-        print(f"rss_end: {rss_end:.1f} MB")
-        print(f"rss_growth: {rss_end - rss_start:.1f} MB")
-        print(f"fds_start: {fds_start} fds")
-        print(f"fds_end: {fds_end} fds")
-        print(f"font_fds_start: {font_fds(targets_start)} fds")
-        print(f"font_fds_end: {font_fds(targets_end)} fds")
-        print(f"other_fds_start: {fds_start - font_fds(targets_start)} fds")
-        print(f"other_fds_end: {fds_end - font_fds(targets_end)} fds")
-        print(f"malloc_in_use_start: {malloc_start[0]:.1f} MB")
-        print(f"malloc_in_use_end: {malloc_mb()[0]:.1f} MB")
-        print(f"threads_start: {threads_start} threads")
-        print(f"threads_end: {threads_end} threads")
-        print(f"errors: {errors.count + driver_errors} errors")
-        for name, value in life.counts.items():
-            print(f"{name}: {value} times")
-        print(f"heartbeats_received: {beats} heartbeats")
-        print(f"checkins_received: {checkins_received} check-ins")
-        print(f"call_requests_received: {calls_received} requests")
-        print(f"home_picture_bytes: {len(pictures.jpeg) if pictures else 0} bytes")
-        print(f"warmup_errors: {warmup_errors} errors")
-        for line in errors.first:
-            print(f"# error: {line}")
-        for line in warmup_first:
-            print(f"# warm-up error: {line}")
-        if fds_end != fds_start:
-            grown = Counter(targets_end) - Counter(targets_start)
-            gone = Counter(targets_start) - Counter(targets_end)
-            print(f"# new descriptors: {sorted(grown.items())[:10]}")
-            print(f"# closed descriptors: {sorted(gone.items())[:10]}")
-        if objects_at_5 is not None:
-            grown = (objects_end - objects_at_5).most_common(12)
-            print(f"# objects grown since minute 5: {grown}")
-        if snapshot_end is not None:
-            total = sum(
-                stat.size_diff for stat in snapshot_end.compare_to(snapshot_at_5, "filename")
-            )
-            print(f"# python heap since minute 5 (tracemalloc): {total / 2**20:+.2f} MB")
-            for stat in snapshot_end.compare_to(snapshot_at_5, "lineno")[:12]:
-                print(f"# memory since minute 5: {stat}")
-        sys.stdout.flush()
-        app.stop()
-        app.on_stop()  # ends a call still in progress, with its browser
-        central.stop()
-        left = sorted({pid for pid in life.browser_pids if alive(pid)})
-        print(f"browser_processes_started: {len(life.browser_pids)} processes")
-        print(f"browser_processes_left: {len(left)} processes")
-        for pid in left:  # ours, by the pids the stand-ins reported: end them
-            with contextlib.suppress(psutil.Error):
-                psutil.Process(pid).kill()
+            gc.collect()
+            rss_start, fds_start, threads_start = rss_mb(), fds(), threads()
+            malloc_start = malloc_mb()
+            warmup_errors, warmup_first = errors.count, list(errors.first)
+            errors.count, errors.first = 0, []
+            targets_start = fd_targets()
+            objects_at_5 = snapshot_at_5 = None
+            driver_errors = 0
+            started = time.monotonic()
+            ends = started + args.minutes * 60
+            next_report = started + 60
+            while time.monotonic() < ends:
+                if time.monotonic() >= next_report:
+                    minute = round((next_report - started) / 60)
+                    print(f"# minute {minute}: rss {rss_mb():.1f} MB, fds {fds()} "
+                          f"({font_fds(fd_targets())} fonts), "
+                          "malloc in use {:.1f} MB, free {:.1f} MB, ".format(*malloc_mb()) +
+                          f"threads {threads()}, errors {errors.count + driver_errors}, "
+                          f"sim {clock():%a %H:%M}", flush=True)  # fmt: skip
+                    if minute == 5:
+                        objects_at_5 = object_counts()
+                        if args.trace_memory:
+                            snapshot_at_5 = tracemalloc.take_snapshot()
+                    next_report += 60
+                try:
+                    life.step()
+                    frames(1)
+                except Exception as error:  # counted, and the soak goes on
+                    driver_errors += 1
+                    if driver_errors <= 3:
+                        print(f"driver error: {error!r}", file=sys.stderr)
+                    app.staff.leave()
+                    app.go_home()
+            frames(10)
+            gc.collect()
+            rss_end, fds_end, threads_end = rss_mb(), fds(), threads()
+            targets_end = fd_targets()
+            objects_end = object_counts()
+            snapshot_end = tracemalloc.take_snapshot() if snapshot_at_5 is not None else None
+            beats = central.uploads("heartbeats")
+            checkins_received = central.uploads("checkins")
+            calls_received = central.uploads("calls")
+            pictures = services.board.read().picture
+
+            print(f"real_minutes: {args.minutes:g} min")
+            print(f"simulated_hours: {clock.seconds() / 3600:.1f} h")
+            print(f"rss_after_first_sync: {rss_first_sync:.1f} MB")
+            print(f"rss_start: {rss_start:.1f} MB")
+            print(f"rss_end: {rss_end:.1f} MB")
+            print(f"rss_growth: {rss_end - rss_start:.1f} MB")
+            print(f"fds_start: {fds_start} fds")
+            print(f"fds_end: {fds_end} fds")
+            print(f"font_fds_start: {font_fds(targets_start)} fds")
+            print(f"font_fds_end: {font_fds(targets_end)} fds")
+            print(f"other_fds_start: {fds_start - font_fds(targets_start)} fds")
+            print(f"other_fds_end: {fds_end - font_fds(targets_end)} fds")
+            print(f"malloc_in_use_start: {malloc_start[0]:.1f} MB")
+            print(f"malloc_in_use_end: {malloc_mb()[0]:.1f} MB")
+            print(f"threads_start: {threads_start} threads")
+            print(f"threads_end: {threads_end} threads")
+            print(f"errors: {errors.count + driver_errors} errors")
+            for name, value in life.counts.items():
+                print(f"{name}: {value} times")
+            print(f"heartbeats_received: {beats} heartbeats")
+            print(f"checkins_received: {checkins_received} check-ins")
+            print(f"call_requests_received: {calls_received} requests")
+            print(f"home_picture_bytes: {len(pictures.jpeg) if pictures else 0} bytes")
+            print(f"warmup_errors: {warmup_errors} errors")
+            for line in errors.first:
+                print(f"# error: {line}")
+            for line in warmup_first:
+                print(f"# warm-up error: {line}")
+            if fds_end != fds_start:
+                grown = Counter(targets_end) - Counter(targets_start)
+                gone = Counter(targets_start) - Counter(targets_end)
+                print(f"# new descriptors: {sorted(grown.items())[:10]}")
+                print(f"# closed descriptors: {sorted(gone.items())[:10]}")
+            if objects_at_5 is not None:
+                grown = (objects_end - objects_at_5).most_common(12)
+                print(f"# objects grown since minute 5: {grown}")
+            if snapshot_end is not None:
+                total = sum(
+                    stat.size_diff for stat in snapshot_end.compare_to(snapshot_at_5, "filename")
+                )
+                print(f"# python heap since minute 5 (tracemalloc): {total / 2**20:+.2f} MB")
+                for stat in snapshot_end.compare_to(snapshot_at_5, "lineno")[:12]:
+                    print(f"# memory since minute 5: {stat}")
+            sys.stdout.flush()
+        finally:  # also after a failure: no call's browser outlives the soak
+            app.stop()
+            app.on_stop()  # ends a call still in progress, with its browser
+            central.stop()
+            left = sorted({pid for pid in life.browser_pids if alive(pid)})
+            print(f"browser_processes_started: {len(life.browser_pids)} processes")
+            print(f"browser_processes_left: {len(left)} processes")
+            for pid in left:  # ours, by the pids the stand-ins reported: end them
+                with contextlib.suppress(psutil.Error):
+                    psutil.Process(pid).kill()
 
 
 if __name__ == "__main__":
