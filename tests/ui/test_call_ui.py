@@ -218,6 +218,32 @@ def test_the_privacy_reset_ends_a_call_screen_nobody_is_in_front_of(ui, central,
     assert call_flow.session is None
 
 
+def test_a_kiosk_that_stops_during_a_call_takes_the_whole_browser_with_it(ui, central, call_flow):
+    # The stand-in "stay" ignores SIGTERM, as a hung browser would, and has a child process
+    # (a renderer). The browser's watcher is a daemon thread: unless stopping waits for it,
+    # the program can exit with the browser still on screen.
+    call_flow.central_url = central.url
+    ui.tap(home(ui).ids.contact_button)
+    choose(ui, "building")
+    choose(ui, "nb")
+    started = browser_started(ui, call_flow)
+    assert alive(started["pid"]) and alive(started["child"])
+    call_flow.stop()
+    assert not alive(started["pid"]), "the browser is gone when stop returns"
+    assert not alive(started["child"]), "and so is its child"
+    assert call_flow.session.finished
+    assert list(Path(call_flow.launcher.profile_root).iterdir()) == []
+
+
+def alive(pid: int) -> bool:
+    """``pid`` runs (a zombie, ended but not yet reaped, does not)."""
+    status = Path(f"/proc/{pid}/stat")
+    try:
+        return status.read_text().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 CALL_SCREENS = ("call_topic", "call_language", "call_interpreter", "call", "contact")
 
 

@@ -228,6 +228,8 @@ class KioskApp(App):
         self.staff.start_uploads()
 
     def on_stop(self) -> None:
+        if self._call_flow is not None:
+            self._call_flow.stop()  # no browser outlives the kiosk
         self.health.stop()
         self.resting.stop()
         if self.sync:

@@ -12,6 +12,7 @@ the privacy reset ends a call screen nobody is in front of (registered as the vi
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from kivy.clock import Clock
@@ -134,6 +135,26 @@ class CallFlow:
         """*Avbryt* / *Avslutt*: the browser closes and the request is withdrawn."""
         if self.session is not None and not self.session.finished:
             self.session.end()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """The app is ending: end a call in progress and wait (up to ``timeout`` seconds)
+        until its browser's whole process group is gone. The browser's watcher is a daemon
+        thread: without this wait the program could exit before it ends the browser, and
+        the browser would stay on screen without a kiosk behind it."""
+        session = self.session
+        self.end_call()
+        if session is None:
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            browser = session.browser
+            if browser is not None:
+                if not browser.wait(max(0.0, deadline - time.monotonic())):
+                    log.warning("The call's browser did not end within %s s", timeout)
+                return
+            if session.finished:
+                return  # ended before a browser was started
+            time.sleep(0.05)
 
     def _update_on_worker(self, update: CallUpdate) -> None:
         session = self.session

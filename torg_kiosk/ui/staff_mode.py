@@ -42,6 +42,9 @@ class StaffMode:
         self.idle: StaffIdle | None = None
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="checkin")
         self.material = None
+        #: The desk's last verdict on the kiosk's clock (a ClockTrust; None: not looked yet),
+        #: shown to staff as a warning when it is not trusted.
+        self.clock_trust = None
         self.upload_state = (0, None)  # (waiting, last upload instant)
         self._press = None
         self._schedule = None
@@ -177,6 +180,7 @@ class StaffMode:
             else:
                 material = material_from_schedule(schedule, site, now, own)
             opened.desk.use(material)
+            self.clock_trust = opened.desk.clock_trust(now)
             return material
 
         def keep(material):

@@ -10,9 +10,11 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 
 from torg_kiosk.domain.checkin_rules import count_text, door_order
+from torg_kiosk.domain.clock_warning import clock_warning
 from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.domain.present import span_text
 from torg_kiosk.store.schedule import in_language
+from torg_kiosk.ui.clock_warning_ui import ClockWarningBanner  # noqa: F401  (used in the kv)
 from torg_kiosk.ui.screens.base import KioskScreen
 
 
@@ -33,6 +35,9 @@ class _TodayList(KioskScreen):
 
     empty = StringProperty("")
     total = NumericProperty(0)
+    #: The desk's verdict on the kiosk's clock; the kv shows a warning when it is not trusted.
+    clock_trust = ObjectProperty(None, allownone=True)
+    warning_for = staticmethod(clock_warning)
     _shown: tuple = ()
 
     @property
@@ -61,6 +66,7 @@ class _TodayList(KioskScreen):
     def _show(self, doors, counts) -> None:
         if isinstance(counts, Exception):
             counts = {}
+        self.clock_trust = self.staff.clock_trust
         language, now = self.app.language, self.app.now()
         rows = self.ids.rows
         running = [door.start <= now < door.end for door in doors]

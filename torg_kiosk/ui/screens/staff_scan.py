@@ -24,11 +24,13 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.floatlayout import FloatLayout
 
 from torg_kiosk.domain.checkin_rules import AMBER, GREEN, RED, Verdict, clock_text, count_text
+from torg_kiosk.domain.clock_warning import clock_warning
 from torg_kiosk.domain.i18n import N_, tr
 from torg_kiosk.domain.present import span_text
 from torg_kiosk.domain.scanner import ScanCapture
 from torg_kiosk.store.schedule import in_language
 from torg_kiosk.ui import checkin_sounds
+from torg_kiosk.ui.clock_warning_ui import ClockWarningBanner  # noqa: F401  (used in the kv)
 from torg_kiosk.ui.screens.base import KioskScreen
 
 ENTER_KEYS = (13, 271)  # Return, keypad Enter
@@ -72,6 +74,9 @@ class StaffScanScreen(KioskScreen):
     can_override = BooleanProperty(False)
     can_undo = BooleanProperty(False)
     busy = BooleanProperty(False)
+    #: The desk's verdict on the kiosk's clock; the kv shows a warning when it is not trusted.
+    clock_trust = ObjectProperty(None, allownone=True)
+    warning_for = staticmethod(clock_warning)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -95,8 +100,13 @@ class StaffScanScreen(KioskScreen):
         self.verdict = None
         self._clear_verdict()
 
+        now = self.app.now()
+
         def open_it():
-            return self.staff.opened().desk.open(door)
+            desk = self.staff.opened().desk
+            count = desk.open(door)
+            self.staff.clock_trust = desk.clock_trust(now)
+            return count
 
         self.staff.run(open_it, lambda _count: self._opened())
 
@@ -111,6 +121,7 @@ class StaffScanScreen(KioskScreen):
         language = self.app.language
         self.title = in_language(door.title, language)[0] or door.activity_id
         self.when = span_text(door.start, door.end)
+        self.clock_trust = self.staff.clock_trust
         desk = self.staff.opened().desk if self.staff.services.outbox is not None else None
         count = desk.count if desk is not None else 0
         self.can_undo = bool(desk and desk.can_undo)
@@ -159,7 +170,14 @@ class StaffScanScreen(KioskScreen):
         """Judge and record ``text`` on the worker; show the verdict when it is on disk."""
         self.staff.activity()
         now = self.app.now()
-        self.staff.run(lambda: self.staff.opened().desk.scan(text, now), self._show_verdict)
+
+        def scan_it():
+            desk = self.staff.opened().desk
+            verdict = desk.scan(text, now)
+            self.staff.clock_trust = desk.clock_trust(now)  # a jump shows at the next scan
+            return verdict
+
+        self.staff.run(scan_it, self._show_verdict)
 
     # -- staff's taps -------------------------------------------------------------------------
 
