@@ -229,3 +229,9 @@ def test_a_card_in_english_marks_a_title_the_feed_has_only_in_norwegian():
 def test_the_detail_marks_a_description_shown_in_norwegian():
     assert present.detail(occurrence(), "en")["fallback_note"] == "Shown in Norwegian"
     assert present.detail(occurrence(), "nb")["fallback_note"] == ""
+
+
+def test_a_phone_number_wraps_only_after_its_country_code():
+    assert present.phone_text("+47 66 90 00 00") == "+47 66\u00a090\u00a000\u00a000"
+    assert present.phone_text("66 90 00 00") == "66\u00a090\u00a000\u00a000"
+    assert present.phone_text(" +4766900000 ") == "+4766900000"

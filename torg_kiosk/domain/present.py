@@ -32,6 +32,19 @@ def hour_text(moment: time) -> str:
     return f"{moment.hour:02d}" if moment.minute == 0 else clock_text(moment)
 
 
+NO_BREAK_SPACE = "\u00a0"
+
+
+def phone_text(phone: str) -> str:
+    """A phone number as a screen shows it: where it must wrap (very large text), only
+    after the country code; the national number's groups keep together (no-break spaces):
+    ``+47 66 90 00 00`` → ``+47`` / ``66 90 00 00``, never ``+47 66 90 00`` / ``00``."""
+    code, _, national = phone.strip().partition(" ")
+    if not code.startswith("+") or not national:
+        return phone.strip().replace(" ", NO_BREAK_SPACE)
+    return code + " " + national.replace(" ", NO_BREAK_SPACE)
+
+
 def span_text(start: datetime, end: datetime) -> str:
     """``10:30–12:30``."""
     return f"{clock_text(start)}–{clock_text(end)}"

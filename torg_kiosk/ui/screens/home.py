@@ -123,6 +123,10 @@ class HomeScreen(KioskScreen):
         self.app.bind(u=fit_name, text_zoom=fit_name)
         self._watch_notices()
         self._watch_now_rows()
+        fit_words = Clock.create_trigger(self._fit_button_words)
+        for button in self._main_buttons():
+            button.bind(width=fit_words, text=fit_words, font_name=fit_words)
+        self.app.bind(text_zoom=fit_words, u=fit_words)
         stack_bar = Clock.create_trigger(self._stack_bar)
         self.ids.bottom_bar.bind(width=stack_bar)
         self.ids.access_buttons.bind(width=stack_bar)
@@ -144,6 +148,24 @@ class HomeScreen(KioskScreen):
         else:
             self.name_font_size = max(designed * 0.55, designed * room / width * 0.97)
 
+    def _main_buttons(self):
+        ids = self.ids
+        return (ids.today_button, ids.week_button, ids.contact_button, ids.language_button)
+
+    def _fit_button_words(self, *_args) -> None:
+        """A main button's words wrap but are never cut: where one word is wider than the
+        button's room at the size it draws (Somali *Toddobaadkan* in large text), the
+        button's words are drawn smaller until it fits."""
+        designed = 38 * self.app.u  # BigButton's size in widgets.kv
+        drawn = designed * self.app.text_zoom
+        for button in self._main_buttons():
+            room = button.text_size[0] - button.padding[0] - button.padding[2]
+            probe = CoreLabel(font_size=drawn, font_name=button.font_name, bold=True)
+            widest = max((probe.get_extents(word)[0] for word in button.text.split()), default=0)
+            scale = 1.0 if room <= 1 or widest <= room * 0.97 else room * 0.97 / widest
+            if abs(button.font_size - designed * scale * self.app.text_zoom) > 0.5:
+                button.font_size = designed * scale
+
     def _stack_bar(self, *_args) -> None:
         bar, buttons, status = self.ids.bottom_bar, self.ids.access_buttons, self.ids.status_label
         room = bar.width - bar.padding[0] - bar.padding[2] - bar.spacing
@@ -164,9 +186,9 @@ class HomeScreen(KioskScreen):
         target.add_widget(card, index=index)
 
     def _place_spare(self) -> None:
-        # Not in landscape (it would cost the row a spacing), nor with large text in
-        # portrait (every pixel of height goes to the cards there).
-        wanted = self.app.portrait and not self.app.large_text
+        # Not in landscape (it would cost the row a spacing); in portrait it is the first to
+        # give way when the cards need its spacing (_give_way).
+        wanted = self.app.portrait
         spare, body = self._spare, self.ids.body.__self__
         if wanted and spare.parent is None:
             body.add_widget(spare)  # last: under the cards
@@ -270,6 +292,7 @@ class HomeScreen(KioskScreen):
         self.show_date = True
         self.show_staffed = True
         self._given_way = []
+        self._place_spare()
         self._fill_now_and_next(now_rows, language)
         self._fill_services(services)
         self._fill_notices(notices)
@@ -372,20 +395,28 @@ class HomeScreen(KioskScreen):
         first, then the torg's character sentence (its name and hours stay). Services and
         pinned announcements never give way.
 
-        Each step is undone, last first, when the room it needs is free again: a height seen
-        in the middle of a layout can make a step look needed that is not."""
+        Each step is undone (the last that fits first) when the room it needs is free again:
+        a height seen in the middle of a layout can make a step look needed that is not."""
         overflow = self._body_overflow()
         if overflow > 1:
             self._give_way()
-        elif self._given_way and -overflow >= self._room_to_undo(self._given_way[-1]) + 2:
-            self._undo(self._given_way.pop())
+        else:
+            # The last step that fits the free room comes back (an earlier, smaller one may
+            # fit where a later, larger one does not).
+            for index in range(len(self._given_way) - 1, -1, -1):
+                if -overflow >= self._room_to_undo(self._given_way[index]) + 2:
+                    self._undo(self._given_way.pop(index))
+                    break
 
     def _give_way(self) -> None:
         # The widgets, not ids' weak proxies: ``is`` compares them with a parent.
         box, notices = self.ids.now_box.__self__, self.ids.notices_box.__self__
         label = self._rotating_label
         rotating_shown = label is not None and label.parent is notices
-        if self.app.portrait and rotating_shown and len(notices.children) > 1:
+        if self.app.portrait and self._spare.parent is not None:
+            step = ("spare", None, 0)
+            self._spare.parent.remove_widget(self._spare)
+        elif self.app.portrait and rotating_shown and len(notices.children) > 1:
             step = ("notice", label, notices.children.index(label))
             notices.remove_widget(label)
         elif len(box.children) > 1:
@@ -429,6 +460,8 @@ class HomeScreen(KioskScreen):
             return self.ids.date.font_size * 1.35
         if kind == "staffed":
             return self.ids.staffed_home.texture_size[1] + self.ids.services_card.spacing
+        if kind == "spare":
+            return self.ids.body.spacing
         if kind == "titles":
             return sum(row.ids.title.one_line_height() for row in self.ids.now_box.children)
         box = self.ids.notices_box if kind == "notice" else self.ids.now_box
@@ -444,6 +477,8 @@ class HomeScreen(KioskScreen):
             self.show_date = True
         elif kind == "staffed":
             self.show_staffed = True
+        elif kind == "spare":
+            self._place_spare()
         elif kind == "titles":
             for row in self.ids.now_box.children:
                 row.title_lines = 2
