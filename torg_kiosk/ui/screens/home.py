@@ -96,8 +96,11 @@ class HomeScreen(KioskScreen):
 
     _ticker = None
     _spare = None
+    _fit_again = None
     #: What gave way for the cards to fit (see _fit_body), last first to come back.
     _given_way: list | None = None
+    #: The kinds of step undone since the last reset (each comes back once).
+    _undone: set | None = None
     _rotation = None
     _shown = None
     _rotating_label = None
@@ -116,6 +119,7 @@ class HomeScreen(KioskScreen):
         self._notices_card = self.ids.notices_card.__self__
         self._services_row = self.ids.services_card.parent
         self._given_way = []
+        self._undone = set()
         self.app.bind(portrait=self._update_tight, large_text=self._update_tight)
         self._update_tight()
         fit_name = Clock.create_trigger(self._fit_site_name)
@@ -186,7 +190,7 @@ class HomeScreen(KioskScreen):
         target.add_widget(card, index=index)
 
     def _place_spare(self) -> None:
-        # Not in landscape (it would cost the row a spacing); in portrait it is the first to
+        # Not in landscape (it would cost the row a spacing); in portrait it is the last to
         # give way when the cards need its spacing (_give_way).
         wanted = self.app.portrait
         spare, body = self._spare, self.ids.body.__self__
@@ -205,6 +209,7 @@ class HomeScreen(KioskScreen):
         self.show_date = True
         self.show_staffed = True
         self._given_way = []
+        self._undone = set()
         # More room or less: the announcements _trim_notices dropped may fit again.
         self._shown = None
         if self.app.schedule is not None:
@@ -292,6 +297,7 @@ class HomeScreen(KioskScreen):
         self.show_date = True
         self.show_staffed = True
         self._given_way = []
+        self._undone = set()
         self._place_spare()
         self._fill_now_and_next(now_rows, language)
         self._fill_services(services)
@@ -362,7 +368,7 @@ class HomeScreen(KioskScreen):
         self.ids.now_card.bind(height=trigger)
 
     def _watch_now_rows(self) -> None:
-        trigger = Clock.create_trigger(self._fit_body)
+        trigger = self._fit_again = Clock.create_trigger(self._fit_body)
         body = self.ids.body
         body.bind(height=trigger)
         for child in body.children:
@@ -400,12 +406,21 @@ class HomeScreen(KioskScreen):
         overflow = self._body_overflow()
         if overflow > 1:
             self._give_way()
+            # Looked at again next frame: a step need not change a height that is watched
+            # (the spare widget leaving changes only the body's minimum).
+            self._fit_again()
         else:
             # The last step that fits the free room comes back (an earlier, smaller one may
             # fit where a later, larger one does not).
+            # Each kind comes back once per layout (so two steps can never take turns).
             for index in range(len(self._given_way) - 1, -1, -1):
-                if -overflow >= self._room_to_undo(self._given_way[index]) + 2:
+                step = self._given_way[index]
+                if step[0] in self._undone:
+                    continue
+                if -overflow >= self._room_to_undo(step) + 2:
+                    self._undone.add(step[0])
                     self._undo(self._given_way.pop(index))
+                    self._fit_again()
                     break
 
     def _give_way(self) -> None:
@@ -413,10 +428,7 @@ class HomeScreen(KioskScreen):
         box, notices = self.ids.now_box.__self__, self.ids.notices_box.__self__
         label = self._rotating_label
         rotating_shown = label is not None and label.parent is notices
-        if self.app.portrait and self._spare.parent is not None:
-            step = ("spare", None, 0)
-            self._spare.parent.remove_widget(self._spare)
-        elif self.app.portrait and rotating_shown and len(notices.children) > 1:
+        if self.app.portrait and rotating_shown and len(notices.children) > 1:
             step = ("notice", label, notices.children.index(label))
             notices.remove_widget(label)
         elif len(box.children) > 1:
@@ -437,10 +449,14 @@ class HomeScreen(KioskScreen):
             step = ("staffed", None, 0)
             self.show_staffed = False
         elif any(row.title_lines > 1 for row in box.children):
-            # Last: now & next titles on one line (a tap on the row shows them whole).
+            # Now & next titles on one line (a tap on the row shows them whole).
             step = ("titles", None, 0)
             for row in box.children:
                 row.title_lines = 1
+        elif self.app.portrait and self._spare.parent is not None:
+            # Last: the spare widget under the cards (it costs the column one spacing).
+            step = ("spare", None, 0)
+            self._spare.parent.remove_widget(self._spare)
         else:
             return
         self._given_way.append(step)
