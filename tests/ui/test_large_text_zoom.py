@@ -96,6 +96,29 @@ def text_levels(screen) -> dict[str, tuple[str, list[float]]]:
     return levels
 
 
+def levels_in_both_sizes(ui, screen, frames: int = 6):
+    """``screen``'s text levels (text_levels) in normal text, then in large text."""
+    before = text_levels(screen)
+    ui.app.large_text = True
+    ui.frames(frames)
+    after = text_levels(screen)
+    ui.app.large_text = False
+    ui.frames(4)
+    return before, after
+
+
+def grown_too_little(name: str, before: dict, after: dict, keys) -> list[str]:
+    """The levels among ``keys`` whose smallest large size is under LEAST_GROWTH times
+    their largest normal one."""
+    found = []
+    for key in keys:
+        text, normal = before[key]
+        large = after[key][1]
+        if min(large) < LEAST_GROWTH * max(normal):
+            found.append(f"{name}: {text!r} {max(normal):g} → {min(large):g} px")
+    return found
+
+
 @pytest.fixture
 def normal_text(ui):
     ui.app.large_text = False
@@ -116,20 +139,11 @@ def test_every_text_level_grows_at_least_1_4_times_in_large_text(ui, normal_text
     too_small: list[str] = []
     for name in SCREENS:
         open_screen(ui, name)
-        screen = ui.app.manager.get_screen(name)
-        before = text_levels(screen)
+        before, after = levels_in_both_sizes(ui, ui.app.manager.get_screen(name))
         assert before, f"{name} shows no text"
-        ui.app.large_text = True
-        ui.frames(6)
-        after = text_levels(screen)
-        ui.app.large_text = False
-        ui.frames(4)
         gone = [before[key][0] for key in set(before) - set(after)]
         assert gone == [], f"{name}: texts gone in large text"
-        for key, (text, normal) in before.items():
-            large = after[key][1]
-            if min(large) < LEAST_GROWTH * max(normal):
-                too_small.append(f"{name}: {text!r} {max(normal):g} → {min(large):g} px")
+        too_small += grown_too_little(name, before, after, before)
     assert too_small == [], "\n".join(too_small)
 
 
@@ -216,21 +230,13 @@ def test_every_text_level_on_home_grows_at_least_1_4_times_in_large_text(ui, nor
     app = ui.app
     app.go_home()
     ui.frames(8)
-    screen = app.manager.get_screen("home")
-    before = text_levels(screen)
-    app.large_text = True
-    ui.frames(12)
-    after = text_levels(screen)
-    app.large_text = False
-    ui.frames(4)
-    name = app.site.name
-    compared, too_small = 0, []
-    for key, (text, normal) in before.items():
-        if key not in after or (text == name[:30] and size[1] > size[0]):
-            continue
-        compared += 1
-        large = after[key][1]
-        if min(large) < LEAST_GROWTH * max(normal):
-            too_small.append(f"home: {text!r} {max(normal):g} → {min(large):g} px")
-    assert compared >= 15  # the clock, now & next, the services, the buttons, the bar …
+    before, after = levels_in_both_sizes(ui, app.manager.get_screen("home"), frames=12)
+    name = app.site.name[:30]
+    compared = [
+        key
+        for key, (text, _sizes) in before.items()
+        if key in after and not (text == name and size[1] > size[0])
+    ]
+    assert len(compared) >= 15  # the clock, now & next, the services, the buttons, the bar …
+    too_small = grown_too_little("home", before, after, compared)
     assert too_small == [], "\n".join(too_small)

@@ -118,8 +118,6 @@ class HomeScreen(KioskScreen):
         # Held here too: the card moves between two parents (_place_notices).
         self._notices_card = self.ids.notices_card.__self__
         self._services_row = self.ids.services_card.parent
-        self._given_way = []
-        self._undone = set()
         self.app.bind(portrait=self._update_tight, large_text=self._update_tight)
         self._update_tight()
         fit_name = Clock.create_trigger(self._fit_site_name)
@@ -199,33 +197,32 @@ class HomeScreen(KioskScreen):
         elif not wanted and spare.parent is body:
             body.remove_widget(spare)
 
-    def _update_tight(self, *_args) -> None:
+    def _reset_give_way(self) -> None:
+        """Everything that gave way (_fit_body, _trim_notices) shown again, to be judged
+        anew on the next layout."""
+        self.show_character = self.show_notices = self.show_date = self.show_staffed = True
+        self._given_way = []
+        self._undone = set()
         self._place_spare()
+
+    def _something_gave_way(self) -> bool:
+        shown = (self.show_character, self.show_notices, self.show_date, self.show_staffed)
+        return bool(self._given_way) or not all(shown)
+
+    def _update_tight(self, *_args) -> None:
         self._place_notices()
         self.tight = self.app.portrait and self.app.large_text
         self.hours_in_header = self.app.large_text
-        self.show_character = True
-        self.show_notices = True
-        self.show_date = True
-        self.show_staffed = True
-        self._given_way = []
-        self._undone = set()
-        # More room or less: the announcements _trim_notices dropped may fit again.
+        self._reset_give_way()
+        # More room or less (how many now & next rows fit depends on it too): built again.
         self._shown = None
-        if self.app.schedule is not None:
-            self.refresh()
-
-    def on_tight(self, *_args) -> None:
-        # How many now & next rows fit depends on it.
         if self.app.schedule is not None:
             self.refresh()
 
     def on_activate(self) -> None:
         # What gave way was judged on the sizes of the last time Home was laid out (it may
         # have been in another orientation, size or language): judged again now it shows.
-        if self._given_way or not (
-            self.show_character and self.show_notices and self.show_date and self.show_staffed
-        ):
+        if self._something_gave_way():
             self._shown = None
             if self.app.schedule is not None:
                 self.refresh()
@@ -292,13 +289,7 @@ class HomeScreen(KioskScreen):
         if shown == self._shown:
             return
         self._shown = shown
-        self.show_character = True
-        self.show_notices = True
-        self.show_date = True
-        self.show_staffed = True
-        self._given_way = []
-        self._undone = set()
-        self._place_spare()
+        self._reset_give_way()
         self._fill_now_and_next(now_rows, language)
         self._fill_services(services)
         self._fill_notices(notices)
