@@ -54,6 +54,8 @@ def _targets(app) -> dict[str, list[int]]:
         "week": ids.get("week_button"),
         "today": ids.get("today_button"),
         "home": bar.ids.home_button if bar is not None else None,
+        "large": access.ids.large_button if access is not None else None,
+        "language": ids.get("language_button"),
     }
     for name, widget in named.items():
         at = place(widget) if widget is not None and widget.opacity > 0 else None

@@ -86,8 +86,8 @@ class KioskProcess:
     # -- doing -----------------------------------------------------------------------------
 
     def tap(self, target: str, *, timeout: float = 30) -> dict:
-        """Tap ``target`` (a name from the probe's report: read, week, today, home,
-        row:<activity id>) once it is on screen; returns the report it was found in."""
+        """Tap ``target`` (a name from the probe's report: read, week, today, home, large,
+        language, row:<activity id>) once it is on screen; returns the report it was found in."""
         report = self.wait_for(lambda r: target in r.get("targets", {}), f"{target!r} on screen",
                                timeout)  # fmt: skip
         x, y = report["targets"][target]
